@@ -1,0 +1,129 @@
+"""The daily-papers listing pages: a header, then for each paper a title line, a blank line,
+an abstract line, and optional `• N authors`, `·` and date lines.
+
+The pages are scraped text and not always regular: some entries have no metadata lines, and a
+title may follow the previous abstract with no blank line between. The reader therefore works
+on the meaning of each line, not on the blank lines: the first text line of an entry is its
+title, the next is its abstract, and the one after that starts the next entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.formats.lines import oversized_message, read_lines, utf8_problem
+from kg.records import BadInput, Paper, make_paper
+
+HEADER_LINES = {
+    "new",
+    "get trending papers in your email inbox!",
+    "subscribe",
+    "daily papers",
+    "byak and the research community",
+}
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DATE = re.compile(
+    r"^(?P<month>[A-Z][a-z]{2})[a-z]*\.? (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?(?:\s+(?P<upvotes>\d+))?$"
+)
+_AUTHORS = re.compile(r"^[•·*-]\s*(?P<count>\d+)\s+authors?$")
+_SEPARATOR = re.compile(r"^[·•]$")
+MARKERS = ("byAK and the research community", "Get trending papers", "Daily Papers")
+
+
+def looks_like_listing(head: str) -> bool:
+    """True when the start of a text file looks like a daily-papers listing page."""
+    return any(marker in head for marker in MARKERS) or bool(
+        re.search(r"^\s*• \d+ authors?\s*$", head, re.M)
+    )
+
+
+def parse_listing_date(text: str) -> tuple[str, int | None] | None:
+    """("2024-10-05", upvotes) from "Oct 5, 2024 2"; "--10-05" when there is no year.
+
+    >>> parse_listing_date("Nov 21, 2024 2")
+    ('2024-11-21', 2)
+    >>> parse_listing_date("Aug 14")
+    ('--08-14', None)
+    """
+    match = _DATE.match(text)
+    if not match or match["month"].lower() not in MONTHS:
+        return None
+    month = MONTHS.index(match["month"].lower()) + 1
+    day = int(match["day"])
+    if not 1 <= day <= 31:
+        return None
+    year = match["year"] or "-"
+    upvotes = int(match["upvotes"]) if match["upvotes"] else None
+    return f"{year}-{month:02d}-{day:02d}", upvotes
+
+
+@dataclass
+class _Entry:
+    line: int
+    title: str
+    abstract: str | None = None
+    author_count: int | None = None
+    published: str | None = None
+    upvotes: int | None = None
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+def read_listing(path: Path) -> Iterator[Paper | BadInput]:
+    """Papers from one daily-papers listing page."""
+    source = str(path)
+    entry: _Entry | None = None
+
+    def finish(entry: _Entry) -> Paper | BadInput:
+        if entry.problems:
+            line, problem = entry.problems[0]
+            return BadInput(source, problem, f"line {line}")
+        if not entry.abstract:
+            return BadInput(
+                source, f"entry {entry.title[:60]!r} has a title but no abstract (truncated?)",
+                f"line {entry.line}",
+            )
+        return make_paper(
+            title=entry.title, abstract=entry.abstract, author_count=entry.author_count,
+            published=entry.published, upvotes=entry.upvotes, sources=(source,),
+        )
+
+    for number, text in read_lines(path):
+        if text is None:
+            problem = oversized_message()
+            text = ""
+        else:
+            problem = utf8_problem(text)
+            text = text.strip()
+        if not text and problem is None:
+            continue
+        if entry is None and text.lower() in HEADER_LINES:
+            continue
+        date = parse_listing_date(text)
+        authors = _AUTHORS.match(text)
+        if date or authors or _SEPARATOR.match(text):
+            if entry is None:
+                continue  # the page's own date in the header
+            if entry.abstract is None:
+                yield finish(entry)  # metadata where the abstract should be
+                entry = None
+                continue
+            if authors:
+                entry.author_count = int(authors["count"])
+            elif date:
+                entry.published, entry.upvotes = date
+            continue
+        if entry is not None and entry.abstract is None:
+            entry.abstract = text
+            if problem:
+                entry.problems.append((number, problem))
+            continue
+        if entry is not None:
+            yield finish(entry)
+        entry = _Entry(line=number, title=text)
+        if problem:
+            entry.problems.append((number, problem))
+    if entry is not None:
+        yield finish(entry)

@@ -1,0 +1,218 @@
+"""The records that flow between the stages of `kg`, and its small exception hierarchy.
+
+Every stage is a function from records to records; these dataclasses are the only thing
+the stages share.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+
+class KGError(Exception):
+    """Base class of the errors `kg` reports to its user in one line."""
+
+
+class BadInput(KGError):
+    """A file, or one record in it, that cannot be read.
+
+    `where` is the place inside the file ("line 12", "record 3") when it is known.
+    """
+
+    def __init__(self, path: str, message: str, where: str | None = None):
+        self.path = path
+        self.where = where
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        place = f"{self.path}, {self.where}" if self.where else self.path
+        return f"{place}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A well-formed record that is not a usable paper, such as one with no abstract."""
+
+    path: str
+    where: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        place = f"{self.path}, {self.where}" if self.where else self.path
+        return f"{place}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper: what every reader produces and every later stage consumes.
+
+    `published` is an ISO 8601 date: "2024-10-05", "2024-10", "2024", or "--10-05" when
+    the source gives a month and day without a year.
+    """
+
+    id: str
+    title: str
+    abstract: str
+    authors: tuple[str, ...] = ()
+    author_count: int | None = None
+    published: str | None = None
+    upvotes: int | None = None
+    doi: str | None = None
+    arxiv_id: str | None = None
+    pmid: str | None = None
+    url: str | None = None
+    sources: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The paper as a plain JSON-ready dict (tuples become lists)."""
+        data = asdict(self)
+        data["authors"] = list(self.authors)
+        data["sources"] = list(self.sources)
+        return data
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+def normalize_title(title: str) -> str:
+    """Fold a title to the form used to recognise the same paper twice.
+
+    >>> normalize_title("SAM-Med2D:  Segment  Anything\u2014in 2D!")
+    'sam med2d segment anything in 2d'
+    """
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    text = re.sub(r"\\[a-z]+\b", " ", text.lower()).replace("{", "").replace("}", "")  # LaTeX
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def title_key(title: str) -> str:
+    """A stable id for a paper known only by its title: 16 hex digits of its normalized form."""
+    return hashlib.sha1(normalize_title(title).encode()).hexdigest()[:16]
+
+
+def normalize_doi(doi: str | None) -> str | None:
+    """Lower-case a DOI and strip any resolver prefix; None when there is no DOI in it."""
+    if not doi:
+        return None
+    match = re.search(r"10\.\d{4,9}/\S+", doi.strip())
+    return match.group(0).rstrip(".").lower() if match else None
+
+
+def normalize_arxiv_id(value: str | None) -> str | None:
+    """The arXiv id without URL or version: "http://arxiv.org/abs/2401.01234v2" -> "2401.01234"."""
+    if not value:
+        return None
+    value = value.strip()
+    match = re.search(r"(\d{4}\.\d{4,5})(v\d+)?", value) or re.search(
+        r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", value
+    )
+    return match.group(1) if match else None
+
+
+def paper_id(
+    *, doi: str | None = None, arxiv_id: str | None = None, pmid: str | None = None, title: str = ""
+) -> str:
+    """The stable id of a paper: DOI, else arXiv id, else PMID, else a hash of the title.
+
+    >>> paper_id(doi="10.1/X", arxiv_id="2401.00001")
+    'doi:10.1/x'
+    >>> paper_id(title="A Title")
+    'title:1ecd1e6b7ed5fcc9'
+    """
+    if doi:
+        return f"doi:{doi.lower()}"
+    if arxiv_id:
+        return f"arxiv:{arxiv_id}"
+    if pmid:
+        return f"pmid:{pmid}"
+    return f"title:{title_key(title)}"
+
+
+def make_paper(
+    *,
+    title: str,
+    abstract: str,
+    given_id: str | None = None,
+    doi: str | None = None,
+    arxiv_id: str | None = None,
+    pmid: str | None = None,
+    **rest: Any,
+) -> Paper:
+    """Build a Paper with clean whitespace, normalized ids, and its stable id."""
+    title = " ".join(title.split())
+    abstract = " ".join(abstract.split())
+    doi = normalize_doi(doi)
+    arxiv_id = normalize_arxiv_id(arxiv_id)
+    pmid = str(pmid).strip() if pmid else None
+    pid = given_id or paper_id(doi=doi, arxiv_id=arxiv_id, pmid=pmid, title=title)
+    return Paper(id=pid, title=title, abstract=abstract, doi=doi, arxiv_id=arxiv_id, pmid=pmid, **rest)
+
+
+def _has_given_id(paper: Paper) -> bool:
+    """True when the paper's id came from its source rather than from its own fields."""
+    return paper.id != paper_id(doi=paper.doi, arxiv_id=paper.arxiv_id, pmid=paper.pmid, title=paper.title)
+
+
+def identity_keys(paper: Paper) -> list[str]:
+    """Every key under which another copy of this paper could be recognised."""
+    keys = [f"id:{paper.id}", f"title:{title_key(paper.title)}"]
+    keys += [f"doi:{paper.doi}"] * bool(paper.doi)
+    keys += [f"arxiv:{paper.arxiv_id}"] * bool(paper.arxiv_id)
+    keys += [f"pmid:{paper.pmid}"] * bool(paper.pmid)
+    return keys
+
+
+def _date_precision(value: str | None) -> int:
+    if not value:
+        return 0
+    return 3 if len(value) == 10 else 2 if len(value) == 7 else 1
+
+
+def merge_papers(first: Paper, second: Paper) -> Paper:
+    """One paper from two copies of it; every field either copy had is kept.
+
+    Where both have a value, the first copy's id and text win, except that the longer abstract,
+    the fuller author list, the more precise date and the higher upvote count are kept.
+    """
+    authors = first.authors if len(first.authors) >= len(second.authors) else second.authors
+    counts = [n for n in (first.author_count, second.author_count, len(authors) or None) if n]
+    dates = sorted((first.published, second.published), key=_date_precision, reverse=True)
+    upvotes = [n for n in (first.upvotes, second.upvotes) if n is not None]
+    merged = {
+        name: getattr(first, name) or getattr(second, name)
+        for name in ("title", "doi", "arxiv_id", "pmid", "url")
+    }
+    if _has_given_id(first):
+        pid = first.id
+    elif _has_given_id(second):
+        pid = second.id
+    else:
+        pid = paper_id(doi=merged["doi"], arxiv_id=merged["arxiv_id"], pmid=merged["pmid"], title=merged["title"])
+    return replace(
+        first,
+        **merged,
+        id=pid,
+        abstract=max(first.abstract, second.abstract, key=len),
+        authors=authors,
+        author_count=max(counts) if counts else None,
+        published=dates[0],
+        upvotes=max(upvotes) if upvotes else None,
+        sources=tuple(dict.fromkeys(first.sources + second.sources)),
+    )
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run read, merged and skipped."""
+
+    files: int = 0
+    entries: int = 0
+    merged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    bad: list[BadInput] = field(default_factory=list)
