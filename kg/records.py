@@ -86,9 +86,10 @@ def normalize_title(title: str) -> str:
     >>> normalize_title("SAM-Med2D:  Segment  Anything\u2014in 2D!")
     'sam med2d segment anything in 2d'
     """
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    text = re.sub(r"\\[a-z]+\b", " ", text.lower()).replace("{", "").replace("}", "")  # LaTeX
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+    text = unicodedata.normalize("NFKD", title.lower())
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = re.sub(r"\\[a-z]+\b", " ", text).replace("{", "").replace("}", "")  # LaTeX
+    return " ".join(re.findall(r"[^\W_]+", text))
 
 
 def title_key(title: str) -> str:
@@ -123,7 +124,7 @@ def paper_id(
     >>> paper_id(doi="10.1/X", arxiv_id="2401.00001")
     'doi:10.1/x'
     >>> paper_id(title="A Title")
-    'title:1ecd1e6b7ed5fcc9'
+    'title:46a939301ca2b16d'
     """
     if doi:
         return f"doi:{doi.lower()}"
