@@ -4,6 +4,7 @@ progress and errors to stderr; exit 1 for bad input or a failed run, 2 for a usa
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -12,7 +13,7 @@ import click
 
 from kg import __version__, config
 from kg.ingest import ingest, write_papers
-from kg.records import IngestReport, KGError, Paper
+from kg.records import ENTITY_TYPES, IngestReport, KGError, Paper
 
 MAX_LISTED_PROBLEMS = 20
 
@@ -84,3 +85,84 @@ def ingest_command(paths: tuple[Path, ...], output: str, format_: str | None, sk
     papers, report = ingest(paths, format=format_, skip_bad=skip_bad)
     write_papers(papers, output)
     _summarize(papers, report, output)
+
+
+def _input_options(command):
+    """The options every command that reads papers shares with `kg ingest`."""
+    command = click.option("--skip-bad", is_flag=True, help="Skip bad files and records instead of stopping.")(command)
+    command = click.option("--format", "format_", type=click.Choice(config.FORMATS), help="Read every file as this format.")(command)
+    return click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))(command)
+
+
+@main.command("extract")
+@_input_options
+@click.option("-o", "--output", default="-", show_default=True, help="JSON Lines file of extraction records ('-' for stdout).")
+@reports_errors
+def extract_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool, output: str) -> None:
+    """Find the models, datasets, modalities, organs, metrics, tasks and diseases each paper
+    mentions, linked to the ontology, one record per paper.
+
+    Reads anything `kg ingest` reads (a gold file keeps its ids). Each record has `id`,
+    `title`, `entities` per type (each with `name`, concept `id` and the `aliases` found in
+    the text), `introduced` and `results`, as in the annotation guidelines.
+
+    \b
+    Example:
+      kg extract ../shared/seeds -o predictions.jsonl
+    """
+    from kg.atomic_file import write_atomically
+    from kg.extract import build_pipeline, extract_mentions, load_ontology
+    from kg.link import Linker, link_mentions, paper_record
+
+    papers, report = ingest(paths, format=format_, skip_bad=skip_bad)
+    ontology = load_ontology()
+    linker = Linker(ontology)
+    counts: Counter = Counter()
+    new_entities: set[str] = set()
+    with write_atomically(output) as handle, click.progressbar(
+        length=len(papers), label="extracting", file=sys.stderr
+    ) as progress:
+        for paper, mentions in extract_mentions(papers, build_pipeline()):
+            linked = link_mentions(mentions, linker)
+            record = paper_record(paper, linked, ontology)
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            for kind in ENTITY_TYPES:
+                counts[kind] += len(record["entities"][kind])
+            new_entities.update(item.entity_id for item in linked if item.is_new)
+            progress.update(1)
+    summary = ", ".join(f"{counts[kind]} {kind}" for kind in ENTITY_TYPES)
+    click.echo(f"extracted {len(papers)} papers: {summary} ({len(new_entities)} new entities)", err=True)
+
+
+@main.command("eval")
+@click.argument("predictions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--errors", is_flag=True, help="Also list the false positives and negatives of each paper.")
+@reports_errors
+def eval_command(predictions: Path, gold: Path, as_json: bool, errors: bool) -> None:
+    """Score extraction records against gold records: precision, recall and F1 per entity
+    type and overall, by the matching rule of the annotation guidelines.
+
+    \b
+    Example:
+      kg eval predictions.jsonl ../shared/eval/dev_gold.jsonl --errors
+    """
+    from kg.evaluate import evaluate, format_table, read_records
+
+    result = evaluate(read_records(predictions), read_records(gold))
+    if as_json:
+        data = result.to_dict()
+        if errors:
+            data["errors"] = result.errors
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(format_table(result))
+    if result.missing:
+        click.echo(f"{len(result.missing)} gold papers have no prediction: {', '.join(result.missing[:10])}", err=True)
+    if errors:
+        for error in result.errors:
+            click.echo(f"\n{error['id']} {error['type']}")
+            for label, items in (("  FP", error["false_positives"]), ("  FN", error["false_negatives"])):
+                for item in items:
+                    click.echo(f"{label} {item['name']}  {item['aliases']}")

@@ -11,3 +11,24 @@ SNIFF_BYTES = 64 * 1024
 
 # Input formats `kg ingest` reads; `--format` takes one of these names.
 FORMATS = ("listing", "jsonl", "csv", "arxiv", "pubmed", "bibtex", "openalex")
+
+# The ontology: a folder of SKOS Turtle files, one concept scheme per entity type.
+ONTOLOGY_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent / "ontology"
+# Concept IRIs are CONCEPT_NAMESPACE + type + "/" + slug; new entities minted by the linker
+# live under NEW_ENTITY_NAMESPACE + type + "/" + slug. A placeholder base until the project
+# has a permanent one.
+BASE_IRI = "https://example.org/kg/"
+CONCEPT_NAMESPACE = BASE_IRI
+SCHEMA_NAMESPACE = BASE_IRI + "schema#"
+NEW_ENTITY_NAMESPACE = BASE_IRI + "entity/"
+
+# The linker: a fuzzy match counts only at or above this similarity (0-100, rapidfuzz ratio
+# of label keys), and new entity names shorter than this are not minted.
+FUZZY_THRESHOLD = 92
+MIN_NEW_NAME_LENGTH = 2
+
+# Types whose concepts are folded into a broader concept the same paper mentions, in
+# extraction records, as the annotation guidelines count them ("chest X-ray" and "X-ray" are
+# one modality; "zero-shot classification" and "classification" one task). The graph keeps
+# every specific concept.
+MERGE_WITH_BROADER = ("modality", "task", "metric")

@@ -217,3 +217,81 @@ class IngestReport:
     merged: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     bad: list[BadInput] = field(default_factory=list)
+
+
+ENTITY_TYPES = ("model", "dataset", "modality", "organ", "metric", "task", "disease")
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One concept of the ontology (see ontology/README.md).
+
+    `facts` holds the concept's links to other concepts as (property, IRI) pairs, such as
+    ("organ", ".../organ/chest") for a data set or ("family", ".../family/u-net-variant").
+    """
+
+    iri: str
+    type: str
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    case_sensitive_labels: tuple[str, ...] = ()
+    broader: tuple[str, ...] = ()
+    external_ids: tuple[str, ...] = ()
+    facts: tuple[tuple[str, str], ...] = ()
+    definition: str | None = None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.alt_labels, *self.case_sensitive_labels)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of a paper's title or abstract that names an entity, with its provenance.
+
+    `start` and `end` are character offsets into the field (`title` or `abstract`) it is in.
+    `concept` is the IRI the ontology matcher found, if any. For a mention that is part of an
+    abbreviation definition, `short_form` and `long_form` hold both halves ("DSC", "Dice
+    similarity coefficient"). `source` says which component found it: ontology, abbreviation
+    (a short form used after its definition) or pattern (a coined name).
+    """
+
+    paper_id: str
+    type: str
+    text: str
+    field: str
+    start: int
+    end: int
+    sentence: str
+    concept: str | None = None
+    long_form: str | None = None
+    short_form: str | None = None
+    source: str = "ontology"
+
+
+@dataclass(frozen=True)
+class LinkedMention:
+    """A mention and the entity it names: an ontology concept or a new entity minted for it."""
+
+    mention: Mention
+    entity_id: str
+    name: str
+    score: float
+    method: str  # exact, normalized, abbreviation, fuzzy or new
+
+    @property
+    def is_new(self) -> bool:
+        return self.method == "new"
+
+
+@dataclass
+class Entity:
+    """One distinct entity of one paper, with every surface form the paper uses for it."""
+
+    id: str
+    type: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "id": self.id, "aliases": self.aliases}

@@ -1,0 +1,178 @@
+"""Scoring extraction records against gold records, by the rule of the annotation guidelines.
+
+Per paper and type, a predicted entity matches a gold entity when its name or one of its
+aliases equals the gold name or one of its aliases after lower-casing and removing spaces,
+hyphens and a plural "s". Each gold entity is matched at most once (a maximum matching), so
+one prediction cannot be credited for two gold entities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.records import ENTITY_TYPES, normalize_title
+
+
+def match_key(text: str) -> str:
+    """A name as the guidelines compare it.
+
+    >>> match_key("Vision Transformers") == match_key("vision-transformer")
+    True
+    """
+    text = re.sub(r"[\s\-]+", "", text.lower())
+    return text[:-1] if len(text) > 3 and text.endswith("s") else text
+
+
+def _keys(entity: dict[str, Any]) -> set[str]:
+    names = [entity.get("name") or "", *(entity.get("aliases") or [])]
+    return {match_key(n) for n in names if n and n.strip()}
+
+
+def _max_matching(edges: list[set[int]]) -> dict[int, int]:
+    """Maximum bipartite matching: `edges[p]` is the set of gold indexes prediction p matches."""
+    gold_to_pred: dict[int, int] = {}
+
+    def augment(p: int, seen: set[int]) -> bool:
+        for g in edges[p]:
+            if g not in seen:
+                seen.add(g)
+                if g not in gold_to_pred or augment(gold_to_pred[g], seen):
+                    gold_to_pred[g] = p
+                    return True
+        return False
+
+    for p in range(len(edges)):
+        augment(p, set())
+    return gold_to_pred
+
+
+@dataclass
+class Tally:
+    true_positives: int = 0
+    predicted: int = 0
+    gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+            "tp": self.true_positives, "predicted": self.predicted, "gold": self.gold,
+        }
+
+
+@dataclass
+class Evaluation:
+    by_type: dict[str, Tally] = field(default_factory=lambda: {kind: Tally() for kind in ENTITY_TYPES})
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    papers: int = 0
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def overall(self) -> Tally:
+        total = Tally()
+        for tally in self.by_type.values():
+            total.true_positives += tally.true_positives
+            total.predicted += tally.predicted
+            total.gold += tally.gold
+        return total
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "papers": self.papers,
+            "missing_predictions": self.missing,
+            "types": {kind: tally.to_dict() for kind, tally in self.by_type.items()},
+            "overall": self.overall.to_dict(),
+        }
+
+
+def compare_entities(predicted: list[dict], gold: list[dict]) -> tuple[int, list[dict], list[dict]]:
+    """(matches, false positives, false negatives) for one paper and one type."""
+    gold_keys = [_keys(g) for g in gold]
+    edges = [{i for i, keys in enumerate(gold_keys) if keys & _keys(p)} for p in predicted]
+    matching = _max_matching(edges)
+    matched_predictions = set(matching.values())
+    false_positives = [p for i, p in enumerate(predicted) if i not in matched_predictions]
+    false_negatives = [g for i, g in enumerate(gold) if i not in matching]
+    return len(matching), false_positives, false_negatives
+
+
+def evaluate(predictions: Iterable[dict], gold: Iterable[dict], types: Iterable[str] = ENTITY_TYPES) -> Evaluation:
+    """Score prediction records against gold records; papers are paired by id, else by title."""
+    by_id: dict[str, dict] = {}
+    by_title: dict[str, dict] = {}
+    for record in predictions:
+        by_id[str(record.get("id"))] = record
+        by_title[normalize_title(record.get("title") or "")] = record
+    result = Evaluation()
+    for gold_record in gold:
+        result.papers += 1
+        predicted = by_id.get(str(gold_record.get("id"))) or by_title.get(normalize_title(gold_record.get("title") or ""))
+        if predicted is None:
+            result.missing.append(str(gold_record.get("id")))
+            predicted = {}
+        for kind in types:
+            found = (predicted.get("entities") or {}).get(kind) or []
+            expected = (gold_record.get("entities") or {}).get(kind) or []
+            matches, false_positives, false_negatives = compare_entities(found, expected)
+            tally = result.by_type[kind]
+            tally.true_positives += matches
+            tally.predicted += len(found)
+            tally.gold += len(expected)
+            if false_positives or false_negatives:
+                result.errors.append({
+                    "id": gold_record.get("id"), "type": kind,
+                    "false_positives": [{"name": e.get("name"), "aliases": e.get("aliases", [])} for e in false_positives],
+                    "false_negatives": [{"name": e.get("name"), "aliases": e.get("aliases", [])} for e in false_negatives],
+                })
+    return result
+
+
+def format_table(result: Evaluation) -> str:
+    """The per-type scores as a plain text table."""
+    lines = [f"{'type':<10} {'precision':>9} {'recall':>7} {'f1':>6} {'tp':>5} {'pred':>5} {'gold':>5}"]
+    for kind, tally in [*result.by_type.items(), ("overall", result.overall)]:
+        lines.append(
+            f"{kind:<10} {tally.precision:>9.3f} {tally.recall:>7.3f} {tally.f1:>6.3f} "
+            f"{tally.true_positives:>5} {tally.predicted:>5} {tally.gold:>5}"
+        )
+    return "\n".join(lines)
+
+
+def read_records(path) -> list[dict]:
+    """The JSON objects of a JSON Lines file; a bad line raises BadInput naming it."""
+    import json
+
+    from kg.formats.lines import read_lines, utf8_problem
+    from kg.records import BadInput
+
+    records = []
+    for number, text in read_lines(path):
+        if text is None or utf8_problem(text):
+            raise BadInput(str(path), "oversized line" if text is None else utf8_problem(text), f"line {number}")
+        if not text.strip():
+            continue
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise BadInput(str(path), f"invalid JSON: {error.msg}", f"line {number}") from None
+        if not isinstance(record, dict):
+            raise BadInput(str(path), "expected a JSON object", f"line {number}")
+        records.append(record)
+    if not records:
+        raise BadInput(str(path), "no records")
+    return records

@@ -1,0 +1,318 @@
+"""Extraction: a spaCy pipeline that finds the entities a paper's title and abstract mention.
+
+A blank English pipeline (no pretrained weights) with components registered the spaCy way:
+
+    sentencizer -> kg_title_break -> kg_token_norms -> kg_abbreviations
+                -> kg_ontology_matcher -> kg_coined_names
+
+Every mention lands in `doc.spans["kg_mentions"]`, labelled with its entity type, with the
+concept IRI as `kb_id_` when the ontology knows it. spaCy objects never leave this module:
+`extract_mentions` turns the spans into `Mention` records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg import config
+from kg.abbreviations import is_short_form, long_form_start
+from kg.coined_names import (
+    looks_coined,
+    strip_modifier,
+    type_from_context,
+    type_from_lists,
+    type_from_shape,
+    type_of_long_form,
+)
+from kg.ontology import Ontology, spell_out_greek
+from kg.records import ENTITY_TYPES, Mention, Paper
+
+MENTIONS = "kg_mentions"
+TITLE_BREAK = "\n\n"
+
+Doc.set_extension("abbreviations", default=[], force=True)
+Span.set_extension("source", default="ontology", force=True)
+Span.set_extension("long_form", default=None, force=True)
+Span.set_extension("short_form", default=None, force=True)
+
+
+def token_norm(text: str) -> str:
+    """The form a token is matched in: acronyms (two capitals or more) as written, other
+    words in lower case; a plural "s" dropped; Greek letters spelled out.
+
+    >>> [token_norm(t) for t in ("MRIs", "CNNs", "Images", "studies", "SAM", "Dice", "β")]
+    ['MRI', 'CNN', 'image', 'study', 'SAM', 'dice', 'beta']
+    """
+    text = spell_out_greek(text)
+    if sum(char.isupper() for char in text) >= 2:
+        return re.sub(r"(?<=[A-Z])s$", "", text)
+    text = text.lower()
+    if len(text) > 4 and text.endswith("ies"):
+        return text[:-3] + "y"
+    if len(text) > 3 and text.endswith("s") and not text.endswith(("ss", "us", "is")):
+        return text[:-1]
+    return text
+
+
+def label_variants(label: str) -> set[str]:
+    """A label as written and with each hyphen read as a space or as nothing.
+
+    >>> sorted(label_variants("X-ray"))
+    ['X ray', 'X-ray', 'Xray']
+    """
+    variants = {label}
+    if label.count("-") <= 3:
+        for _ in range(label.count("-")):
+            variants |= {v.replace("-", " ", 1) for v in variants} | {v.replace("-", "", 1) for v in variants}
+        variants = {v for v in variants if "-" not in v} | {label}
+    return variants
+
+
+@lru_cache(maxsize=4)
+def load_ontology(folder: str | None = None) -> Ontology:
+    return Ontology.load(folder)
+
+
+@Language.component("kg_title_break")
+def break_after_title(doc: Doc) -> Doc:
+    """The title is its own sentence, whatever punctuation it ends with."""
+    for token in doc[1:]:
+        if TITLE_BREAK in doc[token.i - 1].whitespace_ or TITLE_BREAK in doc[token.i - 1].text:
+            token.is_sent_start = True
+    return doc
+
+
+@Language.component("kg_token_norms")
+def set_token_norms(doc: Doc) -> Doc:
+    """Set each token's NORM, the attribute the ontology matcher compares."""
+    for token in doc:
+        token.norm_ = token_norm(token.text)
+    return doc
+
+
+def _words_before(doc: Doc, sentence: Span, end_char: int) -> list[tuple[str, int, int]]:
+    """The whitespace-separated words of `sentence` that end before `end_char`, with offsets."""
+    return [
+        (m.group(), m.start(), m.end())
+        for m in re.finditer(r"\S+", doc.text[sentence.start_char : end_char])
+    ]
+
+
+@Language.component("kg_abbreviations")
+def find_abbreviations(doc: Doc) -> Doc:
+    """Find "long form (SF)" and "SF (long form)" definitions; store (short, long) span pairs."""
+    pairs = []
+    for sentence in doc.sents:
+        for token in sentence:
+            if token.text != "(":
+                continue
+            close = next((t for t in doc[token.i + 1 : min(token.i + 14, sentence.end)] if t.text == ")"), None)
+            if close is None or close.i == token.i + 1:
+                continue
+            inner = doc[token.i + 1 : close.i]
+            inner_text = inner.text.strip()
+            if is_short_form(inner_text) and not re.search(r"[,;=<>]", inner_text):
+                words = _words_before(doc, sentence, token.idx)
+                words = [(re.sub(r"^\W+|[,:;]$", "", w), s + len(w) - len(w.lstrip("(\"'")), e) for w, s, e in words]
+                start = long_form_start(inner_text, [w for w, _, _ in words])
+                if start is not None:
+                    long = doc.char_span(sentence.start_char + words[start][1], sentence.start_char + words[-1][2], alignment_mode="expand")
+                    if long is not None:
+                        pairs.append((inner, long))
+                continue
+            previous = re.search(r"(\S+)\s*$", doc.text[sentence.start_char : token.idx])
+            inner_words = inner_text.split()
+            if previous and len(inner_words) >= 2 and is_short_form(previous.group(1)):
+                if long_form_start(previous.group(1), inner_words) == 0:
+                    short = doc.char_span(sentence.start_char + previous.start(1), sentence.start_char + previous.end(1))
+                    if short is not None:
+                        pairs.append((short, inner))
+    doc._.abbreviations = pairs
+    return doc
+
+
+def _joined_to_a_longer_name(doc: Doc, start: int, end: int) -> bool:
+    """True for "SAM" in "SAM-Med2D" or "CLIP" in "UniMed-CLIP": a hyphen joins the span,
+    with no space, to a capitalized or numbered piece of a longer coined name."""
+    def attached(left: int, right: int) -> bool:
+        return 0 <= left and right < len(doc) and not doc[left].whitespace_
+    after = end < len(doc) - 1 and doc[end].text == "-" and attached(end - 1, end) and attached(end, end + 1)
+    if after and re.match(r"[A-Z0-9]", doc[end + 1].text):
+        return True
+    before = start >= 2 and doc[start - 1].text == "-" and attached(start - 2, start - 1) and attached(start - 1, start)
+    return bool(before and re.search(r"[A-Z]", doc[start - 2].text))
+
+
+class OntologyMatcher:
+    """Match the labels of every ontology concept, case- and variant-aware, on whole tokens."""
+
+    def __init__(self, nlp: Language, name: str, ontology_dir: str | None):
+        self.ontology = load_ontology(ontology_dir)
+        self.norm_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.exact_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for concept in self.ontology.concepts.values():
+            if concept.type not in ENTITY_TYPES:
+                continue
+            patterns = []
+            for label in (concept.label, *concept.alt_labels):
+                for variant in label_variants(label):
+                    patterns.append(set_token_norms(nlp.make_doc(variant)))
+            self.norm_matcher.add(concept.iri, patterns)
+            if concept.case_sensitive_labels:
+                self.exact_matcher.add(concept.iri, [nlp.make_doc(label) for label in concept.case_sensitive_labels])
+
+    def __call__(self, doc: Doc) -> Doc:
+        strings = doc.vocab.strings
+        by_type: dict[str, list[Span]] = {kind: [] for kind in ENTITY_TYPES}
+        matches = list(self.norm_matcher(doc)) + list(self.exact_matcher(doc))
+        for match_id, start, end in sorted(matches, key=lambda m: (m[1], -m[2], strings[m[0]])):
+            if _joined_to_a_longer_name(doc, start, end):
+                continue
+            iri = strings[match_id]
+            by_type[self.ontology[iri].type].append(Span(doc, start, end, label=self.ontology[iri].type, kb_id=iri))
+        spans = [span for kind in ENTITY_TYPES for span in filter_spans(by_type[kind])]
+        spans += self._short_forms_of_known_concepts(doc, spans)
+        doc.spans[MENTIONS] = sorted(spans, key=lambda s: (s.start, s.end))
+        return doc
+
+    def _short_forms_of_known_concepts(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """Spans for each use of an abbreviation whose long form (or itself) is a concept."""
+        found = []
+        for short, long in doc._.abbreviations:
+            known = [s for s in spans if s.start == long.start and s.end == long.end] or [
+                s for s in spans if s.start == short.start and s.end == short.end
+            ]
+            if not known:
+                continue
+            concept = min(known, key=lambda s: s.start)
+            short_text = short.text.strip()
+            long_text = doc.text[concept.start_char : concept.end_char]
+            for span in [concept, *(s for s in spans if s.start == short.start and s.end == short.end)]:
+                span._.short_form, span._.long_form = short_text, long_text
+            taken = {(s.start, s.label_) for s in spans}
+            for match in re.finditer(rf"(?<![\w-]){re.escape(short_text)}(?![\w-])", doc.text):
+                span = doc.char_span(match.start(), match.end())
+                if span is None or (span.start, concept.label_) in taken:
+                    continue
+                span = Span(doc, span.start, span.end, label=concept.label_, kb_id=concept.kb_id_)
+                span._.source, span._.short_form, span._.long_form = "abbreviation", short_text, long_text
+                found.append(span)
+                taken.add((span.start, concept.label_))
+        return found
+
+
+@Language.factory("kg_ontology_matcher", default_config={"ontology_dir": None})
+def make_ontology_matcher(nlp: Language, name: str, ontology_dir: str | None) -> OntologyMatcher:
+    return OntologyMatcher(nlp, name, ontology_dir)
+
+
+_WORD = re.compile(r"(?<![\w/.\-@])[A-Za-z0-9][\w+.\-/&]*[\w+]|(?<![\w/.\-@])[A-Za-z]{2}\b")
+_URL_NEARBY = re.compile(r"https?://|www\.|\.(?:com|org|io|edu)\b|github|@")
+
+
+def _coined_type(name: str, doc: Doc, span: Span, defined: dict[str, str]) -> str:
+    """model or dataset: from the name's shape, then a defining long form, then its context."""
+    sentence = span.sent
+    before = doc.text[sentence.start_char : span.start_char]
+    after = doc.text[span.end_char : sentence.end_char]
+    return (
+        type_from_shape(name)
+        or defined.get(name)
+        or type_from_context(before, after)
+        or type_from_lists(before, after)
+        or "model"
+    )
+
+
+@Language.component("kg_coined_names")
+def find_coined_names(doc: Doc) -> Doc:
+    """Add mentions of names the ontology lacks: coined words (MedViTV2, SAM-Med2D) and
+    abbreviation definitions whose long form says what they are."""
+    spans = list(doc.spans[MENTIONS])
+    covered = {i for span in spans for i in range(span.start_char, span.end_char)}
+    defined: dict[str, str] = {}  # short form -> type
+    new: list[Span] = []
+    for short, long in doc._.abbreviations:
+        short_text, long_text = short.text.strip(), long.text.strip()
+        if any((s.start, s.end) in ((short.start, short.end), (long.start, long.end)) for s in spans):
+            continue  # the ontology knows it
+        kind = type_of_long_form(long_text, short_text)
+        if kind is None:
+            continue
+        defined[short_text] = kind
+        # "Vision Transformer" inside "Medical Vision Transformer (MedViTV2)" is part of the new name
+        spans = [s for s in spans if not (s.label_ == kind and long.start <= s.start and s.end <= long.end)]
+        for part in (long, short):
+            span = Span(doc, part.start, part.end, label=kind)
+            span._.source, span._.short_form, span._.long_form = "abbreviation", short_text, long_text
+            new.append(span)
+        covered.update(range(long.start_char, long.end_char))
+    names: dict[str, str] = {}
+    for match in _WORD.finditer(doc.text):
+        name = strip_modifier(match.group())
+        start, end = match.start(), match.start() + len(name)
+        if not looks_coined(name) or any(i in covered for i in range(start, end)):
+            continue
+        context = doc.text[max(0, start - 30) : end + 30]
+        if _URL_NEARBY.search(context) and re.search(r"[/@]", doc.text[max(0, start - 2) : end + 2]):
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        kind = names.setdefault(name, _coined_type(name, doc, span, defined))
+        span = Span(doc, span.start, span.end, label=kind)
+        span._.source = "pattern"
+        if name in defined:
+            span._.short_form = name
+        new.append(span)
+    doc.spans[MENTIONS] = sorted(spans + new, key=lambda s: (s.start, s.end))
+    return doc
+
+
+def build_pipeline(ontology_dir: str | None = None) -> Language:
+    """The extraction pipeline on a blank English model; the ontology comes from `ontology_dir`."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_title_break")
+    nlp.add_pipe("kg_token_norms")
+    nlp.add_pipe("kg_abbreviations")
+    nlp.add_pipe("kg_ontology_matcher", config={"ontology_dir": str(ontology_dir) if ontology_dir else None})
+    nlp.add_pipe("kg_coined_names")
+    return nlp
+
+
+def _mention(paper: Paper, span: Span) -> Mention:
+    title_end = len(paper.title)
+    in_title = span.start_char < title_end
+    offset = 0 if in_title else title_end + len(TITLE_BREAK)
+    return Mention(
+        paper_id=paper.id,
+        type=span.label_,
+        text=span.text,
+        field="title" if in_title else "abstract",
+        start=span.start_char - offset,
+        end=span.end_char - offset,
+        sentence=span.sent.text.strip(),
+        concept=span.kb_id_ or None,
+        long_form=span._.long_form,
+        short_form=span._.short_form,
+        source=span._.source,
+    )
+
+
+def extract_mentions(
+    papers: Iterable[Paper], nlp: Language | None = None, *, batch_size: int = 64
+) -> Iterator[tuple[Paper, list[Mention]]]:
+    """Each paper with the mentions found in its title and abstract."""
+    nlp = nlp or build_pipeline()
+    texts = ((paper.title + TITLE_BREAK + paper.abstract, paper) for paper in papers)
+    for doc, paper in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
+        yield paper, [_mention(paper, span) for span in doc.spans[MENTIONS]]

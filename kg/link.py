@@ -1,0 +1,139 @@
+"""Linking: each mention to an ontology concept, or to a new entity minted from its name.
+
+The linker tries, in order: the concept the matcher found (an exact or normalized label), a
+label with the same normal form as the mention or its abbreviation's other half, then a fuzzy
+match above a threshold; a mention that links to nothing gets a stable new entity id made from
+its normalized name, so that the same new name in two papers is one entity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+from urllib.parse import quote
+
+from rapidfuzz import fuzz, process
+
+from kg import config
+from kg.ontology import Ontology, label_key
+from kg.records import ENTITY_TYPES, Entity, LinkedMention, Mention, Paper
+
+SCORES = {"exact": 1.0, "normalized": 0.95, "abbreviation": 0.9, "new": 0.5}
+
+
+def new_entity_id(kind: str, name: str) -> str:
+    """The id of an entity the ontology lacks: the same for every spelling with the same key.
+
+    >>> new_entity_id("model", "SAM-Med2D") == new_entity_id("model", "SAM Med2D")
+    True
+    >>> new_entity_id("dataset", "MedMNIST+")
+    'https://example.org/kg/entity/dataset/medmnist%2B'
+    """
+    return f"{config.NEW_ENTITY_NAMESPACE}{kind}/{quote(label_key(name), safe='')}"
+
+
+def display_name(text: str) -> str:
+    """A name as a new entity shows it: its plural "s" after a capital dropped ("CBMs" -> "CBM")."""
+    return re.sub(r"(?<=[A-Z])s$", "", text.strip())
+
+
+def _digits(text: str) -> list[str]:
+    return re.findall(r"\d+", text)
+
+
+class Linker:
+    """Links mentions to the concepts of one ontology."""
+
+    def __init__(self, ontology: Ontology, *, fuzzy_threshold: float = config.FUZZY_THRESHOLD):
+        self.ontology = ontology
+        self.fuzzy_threshold = fuzzy_threshold
+        self._keys_by_type: dict[str, list[str]] = {
+            kind: sorted({label_key(label) for c in ontology.of_type(kind) for label in c.labels})
+            for kind in ENTITY_TYPES
+        }
+
+    def _linked(self, mention: Mention, iri: str, method: str, score: float | None = None) -> LinkedMention:
+        concept = self.ontology[iri]
+        if concept.type != mention.type:
+            mention = replace(mention, type=concept.type)  # the ontology knows the type better than context
+        return LinkedMention(mention, iri, concept.label, SCORES[method] if score is None else score, method)
+
+    def _lookup(self, name: str, kind: str) -> str | None:
+        found = self.ontology.lookup(name)
+        chosen = [c for c in found if c.type == kind]
+        if not chosen and kind in ("model", "dataset"):  # context typing of coined names can err
+            chosen = [c for c in found if c.type in ("model", "dataset")]
+        return chosen[0].iri if chosen else None
+
+    def fuzzy(self, name: str, kind: str) -> tuple[str, float] | None:
+        """The concept whose label is closest to `name` at or above the threshold, with the score."""
+        key = label_key(name)
+        if len(key) < 5:
+            return None
+        best = process.extractOne(key, self._keys_by_type.get(kind, []), scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
+        if best is None or _digits(best[0]) != _digits(key):
+            return None
+        iri = sorted(self.ontology.by_label[best[0]])[0]
+        return iri, round(best[1] / 100, 3)
+
+    def link(self, mention: Mention) -> LinkedMention | None:
+        """The entity a mention names, or None for one too short to be a name."""
+        if mention.concept and mention.concept in self.ontology.concepts:
+            concept = self.ontology[mention.concept]
+            if mention.source == "abbreviation":
+                method = "abbreviation"
+            else:
+                method = "exact" if mention.text in concept.labels else "normalized"
+            return self._linked(mention, mention.concept, method)
+        for name, method in ((mention.text, "normalized"), (mention.short_form, "abbreviation"), (mention.long_form, "abbreviation")):
+            if name and (iri := self._lookup(name, mention.type)):
+                return self._linked(mention, iri, method)
+        if (found := self.fuzzy(mention.text, mention.type)) is not None:
+            return self._linked(mention, found[0], "fuzzy", found[1] * SCORES["abbreviation"])
+        name = display_name(mention.short_form or mention.text)
+        if len(label_key(name)) < config.MIN_NEW_NAME_LENGTH:
+            return None
+        return LinkedMention(mention, new_entity_id(mention.type, name), name, SCORES["new"], "new")
+
+
+def link_mentions(mentions: Iterable[Mention], linker: Linker) -> list[LinkedMention]:
+    """Link every mention; mentions that name nothing are left out."""
+    return [linked for mention in mentions if (linked := linker.link(mention)) is not None]
+
+
+def paper_entities(linked: Iterable[LinkedMention], ontology: Ontology) -> dict[str, list[Entity]]:
+    """The distinct entities of one paper per type, each with the surface forms used for it.
+
+    For the types in `config.MERGE_WITH_BROADER`, a concept whose broader concept the paper
+    also mentions is folded into it ("chest X-ray" into "X-ray"), as the guidelines count them.
+    """
+    entities: dict[str, dict[str, Entity]] = {kind: {} for kind in ENTITY_TYPES}
+    items = list(linked)
+    mentioned = {item.entity_id for item in items}
+    for item in items:
+        kind, iri, name = item.mention.type, item.entity_id, item.name
+        if kind in config.MERGE_WITH_BROADER and not item.is_new:
+            broader = [a for a in ontology.ancestors(iri) if a in mentioned]
+            if broader:
+                iri = broader[-1]
+                name = ontology[iri].label
+        entity = entities[kind].setdefault(iri, Entity(id=iri, type=kind, name=name))
+        for alias in (item.mention.text, item.mention.long_form, item.mention.short_form):
+            if alias and alias not in entity.aliases:
+                entity.aliases.append(alias)
+    return {kind: list(found.values()) for kind, found in entities.items()}
+
+
+def paper_record(paper: Paper, linked: list[LinkedMention], ontology: Ontology) -> dict[str, Any]:
+    """One line of `kg extract` output, in the record format of the annotation guidelines."""
+    entities = paper_entities(linked, ontology)
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "entities": {kind: [e.to_dict() for e in found] for kind, found in entities.items()},
+        "introduced": [],
+        "results": [],
+    }

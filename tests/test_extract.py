@@ -1,0 +1,180 @@
+"""The spaCy components, each on sentences written for it, with the tiny test ontology."""
+
+import pytest
+
+from kg.abbreviations import is_short_form, long_form_start
+from kg.coined_names import looks_coined, type_from_context, type_from_shape, type_of_long_form
+from kg.extract import build_pipeline, extract_mentions
+from kg.records import make_paper
+
+ONTOLOGY = "tests/fixtures/ontology"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from conftest import FIXTURES
+
+    return build_pipeline(FIXTURES / "ontology")
+
+
+def mentions(nlp, abstract, title="A title"):
+    paper = make_paper(title=title, abstract=abstract, given_id="P")
+    return next(extract_mentions([paper], nlp))[1]
+
+
+def found(nlp, abstract, title="A title"):
+    """(type, surface form, concept slug or None) of every mention."""
+    return {(m.type, m.text, m.concept.rsplit("/", 1)[1] if m.concept else None) for m in mentions(nlp, abstract, title)}
+
+
+# --- ontology matching: case, variants, whole words -------------------------------------
+
+@pytest.mark.parametrize("text", ["X-ray", "x-ray", "X-rays", "Xray", "X ray", "radiographs"])
+def test_modality_variants_match(nlp, text):
+    assert ("modality", text, "x-ray") in found(nlp, f"We study {text} images.")
+
+
+@pytest.mark.parametrize("text", ["MRI", "MRIs", "magnetic resonance imaging", "Magnetic Resonance Imaging"])
+def test_case_and_plural_variants(nlp, text):
+    assert ("modality", text, "mri") in found(nlp, f"Scans from {text} were used.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The SAMPLE was small.", "We use CTransPath features.", "Results on MedSAMple data.", "The brainstem is small."],
+)
+def test_no_match_inside_a_longer_word(nlp, sentence):
+    assert not any(c in ("sam", "ct", "brain") for _, _, c in found(nlp, sentence))
+
+
+def test_case_sensitive_labels_match_only_as_written(nlp):
+    assert ("modality", "US", "ultrasound") in found(nlp, "Breast US images were collected.")
+    assert not any(c == "ultrasound" for _, _, c in found(nlp, "This helps us a lot."))
+
+
+def test_greek_letters_are_spelled_out():
+    from kg.extract import token_norm
+
+    assert token_norm("α") == token_norm("alpha")
+
+
+def test_a_name_inside_a_coined_name_is_not_matched_alone(nlp):
+    result = found(nlp, "We compare SAM-Med2D and UniMed-CLIP with SAM-based baselines.")
+    assert ("model", "SAM-Med2D", None) in result and ("model", "UniMed-CLIP", None) in result
+    assert sum(1 for _, text, c in result if c == "sam") == 1  # only the SAM of "SAM-based"
+
+
+# --- compositional mentions ----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "phrase, expected",
+    [
+        ("chest X-ray", {("modality", "chest X-ray", "chest-x-ray"), ("organ", "chest", "chest")}),
+        ("brain MRI", {("modality", "MRI", "mri"), ("organ", "brain", "brain")}),
+        ("breast cancer", {("disease", "breast cancer", "breast-cancer"), ("organ", "breast", "breast")}),
+        ("pulmonary nodules", {("organ", "pulmonary", "lung")}),
+    ],
+)
+def test_compositional_mentions_give_every_part(nlp, phrase, expected):
+    assert expected <= found(nlp, f"We study {phrase} in adults.")
+
+
+# --- abbreviations -----------------------------------------------------------------------------
+
+def test_short_form_used_later_resolves_to_its_long_form(nlp):
+    result = mentions(nlp, "The Dice similarity coefficient (DSC) is reported. DSC improves by 2 points.")
+    dsc = [m for m in result if m.text == "DSC"]
+    assert len(dsc) == 2 and all(m.concept.endswith("/dice") for m in dsc)
+    assert {m.source for m in dsc} == {"ontology", "abbreviation"} or {m.source for m in dsc} == {"abbreviation"}
+    assert all(m.long_form == "Dice similarity coefficient" for m in dsc)
+
+
+def test_long_form_in_parentheses(nlp):
+    result = mentions(nlp, "We fine-tune SAM (Segment Anything Model) on CT.")
+    assert {m.text for m in result if m.concept and m.concept.endswith("/sam")} == {"SAM", "Segment Anything Model"}
+
+
+def test_undefined_abbreviation_pair_becomes_a_new_typed_entity(nlp):
+    result = mentions(nlp, "We introduce the Medical Vision Transformer (MedViTV2). MedViTV2 is fast.")
+    named = [m for m in result if m.short_form == "MedViTV2"]
+    assert {m.text for m in named} == {"Medical Vision Transformer", "MedViTV2"}
+    assert {m.type for m in named} == {"model"} and all(m.concept is None for m in named)
+    assert not any(m.concept and m.concept.endswith("/vit") for m in result)  # part of the longer name
+
+
+@pytest.mark.parametrize(
+    "short, words, start",
+    [
+        ("DSC", "the Dice similarity coefficient", 1),
+        ("KAN", "Kolmogorov-Arnold Network", 0),
+        ("CBMs", "Concept Bottleneck Models", 0),
+        ("MedViTV2", "we introduce the Medical Vision Transformer", 3),
+        ("SAM", "we study images", None),
+        ("AUC", "results were good", None),
+    ],
+)
+def test_long_form_start(short, words, start):
+    assert long_form_start(short, words.split()) == start
+
+
+@pytest.mark.parametrize("text, expected", [("DSC", True), ("e.g.", False), ("2021", False), ("n=12", False), ("a b c", False)])
+def test_is_short_form(text, expected):
+    assert is_short_form(text) is expected
+
+
+# --- coined names ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("word", ["MedViTV2", "SAM-Med2D", "xLSTM-UNet", "CheXWorld", "GMAI-VL-5.5M", "Med3D", "LLM-CXR"])
+def test_coined_words(word):
+    assert looks_coined(word)
+
+
+@pytest.mark.parametrize("word", ["Model", "CNN", "LLMs", "GAN", "3D", "T1", "COVID-19", "Transformer", "H&E", "AI"])
+def test_ordinary_and_generic_words_are_not_coined(word):
+    assert not looks_coined(word)
+
+
+@pytest.mark.parametrize(
+    "name, kind", [("MedTrinity-25M", "dataset"), ("Quilt-1M", "dataset"), ("xLSTM-UNet", "model"), ("CheXWorld", None)]
+)
+def test_type_from_shape(name, kind):
+    assert type_from_shape(name) == kind
+
+
+@pytest.mark.parametrize(
+    "before, after, kind",
+    [("results on the", "dataset show", "dataset"), ("we propose", ", a network for", "model"),
+     ("models were trained on", ".", "dataset"), ("We present", "in this paper.", None)],
+)
+def test_type_from_context(before, after, kind):
+    assert type_from_context(before, after) == kind
+
+
+@pytest.mark.parametrize(
+    "long, short, kind",
+    [("Fréchet Radiomic Distance", "FRD", "metric"), ("Large Language Models", "LLMs", None),
+     ("MedRecord-Augmented Generation", "MAG", "model"), ("Brain Tumor Challenge", "BTC", "dataset")],
+)
+def test_type_of_long_form(long, short, kind):
+    assert type_of_long_form(long, short) == kind
+
+
+def test_generic_classes_and_section_words_are_not_entities(nlp):
+    text = "Methods: CNNs, GANs and LLMs are compared. Results: Our Model and the Transformer improve."
+    assert {m for m in found(nlp, text) if m[0] in ("model", "dataset")} == set()
+
+
+def test_coined_name_typed_as_dataset_from_context(nlp):
+    result = found(nlp, "We release MedVault-9, a dataset of CT scans, and train MedNetX on it.")
+    assert ("dataset", "MedVault-9", None) in result and ("model", "MedNetX", None) in result
+
+
+def test_mentions_keep_sentence_and_offsets(nlp):
+    paper = make_paper(title="Brain MRI segmentation", abstract="First sentence. We use CT here.", given_id="P")
+    result = next(extract_mentions([paper], nlp))[1]
+    ct = next(m for m in result if m.text == "CT")
+    assert ct.field == "abstract" and paper.abstract[ct.start : ct.end] == "CT"
+    assert ct.sentence == "We use CT here."
+    brain = next(m for m in result if m.text == "brain" or m.text == "Brain")
+    assert brain.field == "title" and paper.title[brain.start : brain.end] == "Brain"
+    assert brain.sentence == "Brain MRI segmentation"
