@@ -32,3 +32,15 @@ MIN_NEW_NAME_LENGTH = 2
 # one modality; "zero-shot classification" and "classification" one task). The graph keeps
 # every specific concept.
 MERGE_WITH_BROADER = ("modality", "task", "metric")
+
+# Phrases where a label of the ontology is an ordinary word: matches inside them are dropped
+# ("on the other hand" is no organ, "joint training" no joint, "pathologies" are findings,
+# not the modality). Regular expressions, matched case-insensitively.
+NOT_MENTIONS = (
+    r"\bon the other hand\b",
+    r"\b(?:at|in) hand\b",
+    r"\bhand[- ]?(?:crafted|designed|engineered|labell?ed|annotated|drawn|written)\b",
+    r"\bjoint(?:ly)?[- ](?!(?:space|replacement|pain|disease|effusion|injur)\w*)[a-z]+",
+    r"\b(?:sub-)?pathologies\b",
+    r"\b(?:multiple|several|various|different|common|thoracic|chest|cardiac|clinical|diverse)\s+pathology\b",
+)

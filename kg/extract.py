@@ -36,6 +36,7 @@ from kg.ontology import Ontology, spell_out_greek
 from kg.records import ENTITY_TYPES, Mention, Paper
 
 MENTIONS = "kg_mentions"
+_NOT_MENTIONS = re.compile("|".join(config.NOT_MENTIONS), re.I)
 TITLE_BREAK = "\n\n"
 
 Doc.set_extension("abbreviations", default=[], force=True)
@@ -173,8 +174,11 @@ class OntologyMatcher:
         strings = doc.vocab.strings
         by_type: dict[str, list[Span]] = {kind: [] for kind in ENTITY_TYPES}
         matches = list(self.norm_matcher(doc)) + list(self.exact_matcher(doc))
+        ordinary = [m.span() for m in _NOT_MENTIONS.finditer(doc.text)]
         for match_id, start, end in sorted(matches, key=lambda m: (m[1], -m[2], strings[m[0]])):
             if _joined_to_a_longer_name(doc, start, end):
+                continue
+            if any(a <= doc[start].idx < b for a, b in ordinary):
                 continue
             iri = strings[match_id]
             by_type[self.ontology[iri].type].append(Span(doc, start, end, label=self.ontology[iri].type, kb_id=iri))

@@ -120,3 +120,9 @@ def test_same_paper_from_two_formats_merges(fixtures, tmp_path):
     medsam = papers[0]
     assert medsam.arxiv_id == "2304.12306" and medsam.doi == "10.1038/s41467-024-44824-z"
     assert len(medsam.sources) == 2
+
+
+def test_an_extraction_record_with_results_is_one_paper(tmp_path):
+    source = tmp_path / "gold.jsonl"
+    source.write_text('{"id": "S1", "title": "T", "abstract": "A.", "entities": {}, "results": [{"metric": "AUC"}]}\n')
+    assert [p.id for p in papers_of(source)] == ["S1"]

@@ -72,8 +72,12 @@ def paper_from_work(work: dict[str, Any], source: str, where: str) -> Paper | Sk
 
 
 def iter_works(value: Any) -> Iterator[Any]:
-    """The work objects inside a parsed OpenAlex document."""
-    if isinstance(value, dict) and isinstance(value.get("results"), list):
+    """The work objects inside a parsed OpenAlex document.
+
+    An API page holds them in `results`; a record that has a title of its own is one work,
+    even if it has a `results` field (as extraction records do).
+    """
+    if isinstance(value, dict) and isinstance(value.get("results"), list) and "title" not in value:
         yield from value["results"]
     elif isinstance(value, list):
         yield from value
