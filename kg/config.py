@@ -27,11 +27,18 @@ NEW_ENTITY_NAMESPACE = BASE_IRI + "entity/"
 FUZZY_THRESHOLD = 92
 MIN_NEW_NAME_LENGTH = 2
 
-# Types whose concepts are folded into a broader concept the same paper mentions, in
-# extraction records, as the annotation guidelines count them ("chest X-ray" and "X-ray" are
-# one modality; "zero-shot classification" and "classification" one task). The graph keeps
-# every specific concept.
-MERGE_WITH_BROADER = ("modality", "task", "metric")
+# How concepts of one paper are counted in extraction records, as the annotation guidelines
+# count them (the graph keeps every specific concept):
+# - tasks and metrics are named by the broadest concept of their scheme ("zero-shot
+#   classification" is the task classification, "macro-F1" the metric F1);
+# - a modality is folded into a broader one the same paper mentions ("chest X-ray" and
+#   "X-ray" are one modality), but mammography alone stays mammography;
+# - a broad disease is folded into a narrower one the same paper mentions ("tumour" into
+#   "brain tumour"); a concept marked kg:generic in the ontology ("cancer") is reported
+#   only that way, never on its own.
+REPORT_AT_TOP = ("task", "metric")
+MERGE_WITH_BROADER = ("modality",)
+FOLD_INTO_NARROWER = ("disease",)
 
 # Phrases where a label of the ontology is an ordinary word: matches inside them are dropped
 # ("on the other hand" is no organ, "joint training" no joint, "pathologies" are findings,
@@ -43,4 +50,13 @@ NOT_MENTIONS = (
     r"\bjoint(?:ly)?[- ](?!(?:space|replacement|pain|disease|effusion|injur)\w*)[a-z]+",
     r"\b(?:sub-)?pathologies\b",
     r"\b(?:multiple|several|various|different|common|thoracic|chest|cardiac|clinical|diverse)\s+pathology\b",
+    r"\bsensitiv(?:ity|e) (?:to|of)\b",
+    r"\bprecision (?:medicine|oncology|health)\b",
+    r"\b(?:mixed|half|full|single|double)[- ]precision\b",
+    r"\blogistic regression\b",
+    r"\bretrieval[- ]augmented\b",
+    r"\breconstruction (?:loss|error)\b",
+    r"\beye[- ]tracking\b",
+    r"\banterior segment\b",
+    r"\b\d+(?:\.\d+)?\s?(?:TB|GB|MB|KB|PB)\b",
 )

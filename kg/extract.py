@@ -64,16 +64,23 @@ def token_norm(text: str) -> str:
 
 
 def label_variants(label: str) -> set[str]:
-    """A label as written and with each hyphen read as a space or as nothing.
+    """A label as written and with each space or hyphen read as a space, a hyphen or nothing.
 
     >>> sorted(label_variants("X-ray"))
     ['X ray', 'X-ray', 'Xray']
+    >>> "F1-score" in label_variants("F1 score")
+    True
     """
-    variants = {label}
-    if label.count("-") <= 3:
-        for _ in range(label.count("-")):
-            variants |= {v.replace("-", " ", 1) for v in variants} | {v.replace("-", "", 1) for v in variants}
-        variants = {v for v in variants if "-" not in v} | {label}
+    pieces = re.split(r"([ \-])", label)
+    separators = len(pieces) // 2
+    if separators == 0:
+        return {label}
+    if separators > 3:  # keep the count of patterns small for long labels
+        return {label, label.replace("-", " "), label.replace(" ", "-")}
+    variants = {""}
+    for index, piece in enumerate(pieces):
+        options = (" ", "-", "") if index % 2 else (piece,)
+        variants = {v + option for v in variants for option in options}
     return variants
 
 
@@ -176,12 +183,13 @@ class OntologyMatcher:
         matches = list(self.norm_matcher(doc)) + list(self.exact_matcher(doc))
         ordinary = [m.span() for m in _NOT_MENTIONS.finditer(doc.text)]
         for match_id, start, end in sorted(matches, key=lambda m: (m[1], -m[2], strings[m[0]])):
-            if _joined_to_a_longer_name(doc, start, end):
+            iri = strings[match_id]
+            kind = self.ontology[iri].type
+            if kind in ("model", "dataset") and _joined_to_a_longer_name(doc, start, end):
                 continue
             if any(a <= doc[start].idx < b for a, b in ordinary):
                 continue
-            iri = strings[match_id]
-            by_type[self.ontology[iri].type].append(Span(doc, start, end, label=self.ontology[iri].type, kb_id=iri))
+            by_type[kind].append(Span(doc, start, end, label=kind, kb_id=iri))
         spans = [span for kind in ENTITY_TYPES for span in filter_spans(by_type[kind])]
         spans += self._short_forms_of_known_concepts(doc, spans)
         doc.spans[MENTIONS] = sorted(spans, key=lambda s: (s.start, s.end))
@@ -241,7 +249,7 @@ def find_coined_names(doc: Doc) -> Doc:
     """Add mentions of names the ontology lacks: coined words (MedViTV2, SAM-Med2D) and
     abbreviation definitions whose long form says what they are."""
     spans = list(doc.spans[MENTIONS])
-    covered = {i for span in spans for i in range(span.start_char, span.end_char)}
+    known = [(span.start_char, span.end_char) for span in spans]
     defined: dict[str, str] = {}  # short form -> type
     new: list[Span] = []
     for short, long in doc._.abbreviations:
@@ -258,12 +266,14 @@ def find_coined_names(doc: Doc) -> Doc:
             span = Span(doc, part.start, part.end, label=kind)
             span._.source, span._.short_form, span._.long_form = "abbreviation", short_text, long_text
             new.append(span)
-        covered.update(range(long.start_char, long.end_char))
+        known.append((long.start_char, long.end_char))
     names: dict[str, str] = {}
     for match in _WORD.finditer(doc.text):
         name = strip_modifier(match.group())
         start, end = match.start(), match.start() + len(name)
-        if not looks_coined(name) or any(i in covered for i in range(start, end)):
+        # a word one known mention covers whole is known; one that only contains a known
+        # name ("CT" in "CT-RATE") is a longer, new name
+        if not looks_coined(name) or any(a <= start and end <= b for a, b in known):
             continue
         context = doc.text[max(0, start - 30) : end + 30]
         if _URL_NEARBY.search(context) and re.search(r"[/@]", doc.text[max(0, start - 2) : end + 2]):

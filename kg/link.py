@@ -103,22 +103,33 @@ def link_mentions(mentions: Iterable[Mention], linker: Linker) -> list[LinkedMen
     return [linked for mention in mentions if (linked := linker.link(mention)) is not None]
 
 
-def paper_entities(linked: Iterable[LinkedMention], ontology: Ontology) -> dict[str, list[Entity]]:
-    """The distinct entities of one paper per type, each with the surface forms used for it.
+def _reported_concept(kind: str, iri: str, mentioned: set[str], ontology: Ontology) -> str | None:
+    """The concept a mention is counted as in an extraction record (see config), or None."""
+    if kind in config.REPORT_AT_TOP:
+        return ontology.top(iri)
+    if kind in config.MERGE_WITH_BROADER:
+        broader = [a for a in ontology.ancestors(iri) if a in mentioned]
+        return broader[-1] if broader else iri
+    if kind in config.FOLD_INTO_NARROWER:
+        narrower = sorted(m for m in mentioned if iri in ontology.ancestors(m))
+        if narrower:
+            return narrower[0]
+    return None if ontology[iri].generic else iri
 
-    For the types in `config.MERGE_WITH_BROADER`, a concept whose broader concept the paper
-    also mentions is folded into it ("chest X-ray" into "X-ray"), as the guidelines count them.
-    """
+
+def paper_entities(linked: Iterable[LinkedMention], ontology: Ontology) -> dict[str, list[Entity]]:
+    """The distinct entities of one paper per type, each with the surface forms used for it,
+    counted as the annotation guidelines count them (see `config.REPORT_AT_TOP`)."""
     entities: dict[str, dict[str, Entity]] = {kind: {} for kind in ENTITY_TYPES}
     items = list(linked)
     mentioned = {item.entity_id for item in items}
     for item in items:
         kind, iri, name = item.mention.type, item.entity_id, item.name
-        if kind in config.MERGE_WITH_BROADER and not item.is_new:
-            broader = [a for a in ontology.ancestors(iri) if a in mentioned]
-            if broader:
-                iri = broader[-1]
-                name = ontology[iri].label
+        if not item.is_new:
+            iri = _reported_concept(kind, iri, mentioned, ontology)
+            if iri is None:
+                continue
+            name = ontology[iri].label
         entity = entities[kind].setdefault(iri, Entity(id=iri, type=kind, name=name))
         for alias in (item.mention.text, item.mention.long_form, item.mention.short_form):
             if alias and alias not in entity.aliases:

@@ -87,6 +87,7 @@ def concepts_from_graph(graph: Graph) -> Iterator[Concept]:
             + _iris(graph, subject, RDFS.seeAlso),
             facts=facts,
             definition=definitions[0] if definitions else None,
+            generic=any(o.toPython() is True for o in graph.objects(subject, KG.generic)),
         )
 
 

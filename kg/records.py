@@ -239,6 +239,7 @@ class Concept:
     external_ids: tuple[str, ...] = ()
     facts: tuple[tuple[str, str], ...] = ()
     definition: str | None = None
+    generic: bool = False
 
     @property
     def labels(self) -> tuple[str, ...]:

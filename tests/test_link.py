@@ -76,14 +76,31 @@ def test_the_same_new_name_in_two_papers_is_one_entity(ontology):
     assert new_entity_id("model", "SAM-Med2D") in shared
 
 
-def test_paper_entities_fold_a_concept_into_a_mentioned_broader_one(ontology):
+def entities_of(ontology, abstract):
     nlp = build_pipeline(FIXTURES / "ontology")
-    paper = make_paper(title="t", abstract="Chest X-ray and X-ray images; zero-shot classification. Retinal and eye scans.", given_id="P")
-    _, mentions = next(extract_mentions([paper], nlp))
-    entities = paper_entities(link_mentions(mentions, Linker(ontology)), ontology)
+    _, mentions = next(extract_mentions([make_paper(title="t", abstract=abstract, given_id="P")], nlp))
+    return paper_entities(link_mentions(mentions, Linker(ontology)), ontology)
+
+
+def test_a_modality_folds_into_a_broader_one_the_paper_mentions(ontology):
+    entities = entities_of(ontology, "Chest X-ray and X-ray images. Retinal and eye scans.")
     assert [(e.name, e.aliases) for e in entities["modality"]] == [("X-ray", ["Chest X-ray", "X-ray"])]
-    assert [e.name for e in entities["task"]] == ["zero-shot classification"]
     assert sorted(e.name for e in entities["organ"]) == ["chest", "eye", "retina"]  # organs are not folded
+    alone = entities_of(ontology, "Chest X-ray images.")
+    assert [e.name for e in alone["modality"]] == ["chest X-ray"]
+
+
+def test_tasks_are_named_by_the_broadest_concept(ontology):
+    entities = entities_of(ontology, "We study zero-shot classification.")
+    assert [(e.name, e.aliases) for e in entities["task"]] == [("classification", ["zero-shot classification"])]
+
+
+def test_a_broad_disease_folds_into_a_narrower_one_and_a_generic_one_is_never_alone(ontology):
+    entities = entities_of(ontology, "Breast cancer is a cancer; pneumonia too.")
+    assert [(e.name, e.aliases) for e in entities["disease"]] == [
+        ("breast cancer", ["Breast cancer", "cancer"]), ("pneumonia", ["pneumonia"])
+    ]
+    assert entities_of(ontology, "Cancer is common.")["disease"] == []
 
 
 def test_paper_record_has_the_guidelines_format(ontology):
