@@ -21,7 +21,8 @@ GENERIC_ACRONYMS = frozenset(
     MICCAI ISBI CVPR ICCV ECCV NeurIPS ICML ICLR AAAI IJCAI IEEE ACM TMI MIDL MedIA arXiv GitHub
     PhD MD MS MSc BSc Ph IRB HIPAA GDPR CT MRI PET SPECT OCT WSI WSIs XAI HCI CAD CADx CADe COVID
     TP FP TN FN TPR FPR CI SD IQR OR HR RR AP AR NA N/A PDF HTML JSON XML URL LoRA PEFT RAG CoT SFT
-    RLHF DPO IoT AR VR XR CXR CXRs LM LMs PLM PLMs FFN MHSA MSA SA CA""".split()
+    RLHF DPO IoT AR VR XR CXR CXRs LM LMs PLM PLMs FFN MHSA MSA SA CA KNN kNN SVM SVMs RF LR XGBoost
+    YouTube GitHub PyTorch TensorFlow HuggingFace OpenAI DeepMind Google NVIDIA iPhone UMLS SNOMED""".split()
 )
 _DIMENSION = re.compile(r"^(?:\d+(?:\.\d+)?[DdKkMmBb]|[23]D|\d+x\d+|T[12]w?|[A-Z]\d?)$")
 _SIZE_SUFFIX = re.compile(r"-\d+(?:\.\d+)?[KMB]$")
@@ -33,8 +34,9 @@ DATASET_WORDS = frozenset(
 )
 MODEL_WORDS = frozenset(
     "model models network networks architecture architectures framework frameworks method methods "
-    "approach encoder decoder backbone backbones module algorithm pipeline system agent assistant "
-    "transformer transformers classifier detector segmenter generator baseline baselines".split()
+    "approach encoder decoder backbone backbones module algorithm pipeline agent assistant "
+    "transformer transformers classifier detector segmenter generator baseline baselines adapter adapters "
+    "layer layers unit head operator kernel".split()
 )
 _CONTEXT_DATASET = re.compile(
     r"\b(?:on|from|in|using)\s+(?:the\s+)?(?:public\s+|publicly available\s+)?$", re.I
@@ -55,6 +57,8 @@ def looks_coined(word: str) -> bool:
     inner_capital = any(re.search(r"[a-z].*[A-Z]|[A-Z]{2}.*[a-z]|^[a-z]+[A-Z]", p) for p in pieces)
     letters_and_digits = any(re.search(r"[A-Za-z]", p) and re.search(r"\d", p) for p in pieces)
     lettered = [p for p in pieces if re.search(r"[A-Za-z]", p)]
+    if all(p in GENERIC_ACRONYMS or p.upper() in GENERIC_ACRONYMS for p in lettered):
+        return False  # CNN-LSTM
     all_caps = len(lettered) > 1 and any(len(p) >= 2 and p.isupper() for p in lettered)
     return inner_capital or (letters_and_digits and any(ch.isupper() for ch in word)) or all_caps
 
@@ -110,7 +114,9 @@ HEAD_TYPES = {
     "summarization normalization phenotyping synthesis".split(),
 }
 LEARNING_HEADS = frozenset("learning training pretraining pre-training alignment maximization optimization distillation".split())
-_MODIFIER_TAIL = re.compile(r"-(?:[a-z]{3,})$")
+_MODIFIER_TAIL = re.compile(
+    r"-(?:[a-z]{3,}|(?i:[a-z]+(?:ed|ing)|aware|free|wise|level|specific|based|like|style|only|agnostic|centric))$"
+)
 _LIST_INTRO = r"[^.;]{0,80}\b(?:including|such as|like|namely|e\.g\.,?|i\.e\.,?|:)\s[^.;]*$"
 _DATASET_LIST = re.compile(r"\b(?:datasets?|benchmarks?|corpora|challenges?|databases?)\b" + _LIST_INTRO, re.I)
 _MODEL_LIST = re.compile(r"\b(?:models?|baselines?|methods?|backbones?|architectures?|networks?|encoders?|approaches)\b" + _LIST_INTRO, re.I)

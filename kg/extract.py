@@ -13,6 +13,7 @@ concept IRI as `kb_id_` when the ontology knows it. spaCy objects never leave th
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -226,22 +227,31 @@ def make_ontology_matcher(nlp: Language, name: str, ontology_dir: str | None) ->
     return OntologyMatcher(nlp, name, ontology_dir)
 
 
-_WORD = re.compile(r"(?<![\w/.\-@])[A-Za-z0-9][\w+.\-/&]*[\w+]|(?<![\w/.\-@])[A-Za-z]{2}\b")
+_WORD = re.compile(r"(?<![\w/.\-@])[A-Za-z0-9][\w+.\-&]*[\w+]|(?<![\w/.\-@])[A-Za-z]{2}\b")
 _URL_NEARBY = re.compile(r"https?://|www\.|\.(?:com|org|io|edu)\b|github|@")
 
 
-def _coined_type(name: str, doc: Doc, span: Span, defined: dict[str, str]) -> str:
-    """model or dataset: from the name's shape, then a defining long form, then its context."""
+def _context_type(doc: Doc, span: Span) -> str | None:
+    """model or dataset from the words around one occurrence of a name, else None."""
     sentence = span.sent
     before = doc.text[sentence.start_char : span.start_char]
     after = doc.text[span.end_char : sentence.end_char]
-    return (
-        type_from_shape(name)
-        or defined.get(name)
-        or type_from_context(before, after)
-        or type_from_lists(before, after)
-        or "model"
-    )
+    return type_from_context(before, after) or type_from_lists(before, after)
+
+
+def _coined_type(name: str, occurrences: list[Span], defined: dict[str, str]) -> str:
+    """model or dataset: from the name's shape, then a defining long form, then the words
+    around its occurrences (the majority), and model when nothing says."""
+    if kind := type_from_shape(name) or defined.get(name):
+        return kind
+    votes = Counter(kind for span in occurrences if (kind := _context_type(span.doc, span)))
+    return votes.most_common(1)[0][0] if votes else "model"
+
+
+def _head_type(long: Span, spans: list[Span]) -> str | None:
+    """The type of a known concept that ends a long form ("progressive MCI" ends in a disease)."""
+    heads = [s for s in spans if s.end == long.end and s.start >= long.start]
+    return heads[0].label_ if heads else None
 
 
 @Language.component("kg_coined_names")
@@ -259,6 +269,7 @@ def find_coined_names(doc: Doc) -> Doc:
         kind = type_of_long_form(long_text, short_text)
         if kind is None:
             continue
+        kind = _head_type(long, spans) or kind
         defined[short_text] = kind
         # "Vision Transformer" inside "Medical Vision Transformer (MedViTV2)" is part of the new name
         spans = [s for s in spans if not (s.label_ == kind and long.start <= s.start and s.end <= long.end)]
@@ -267,7 +278,7 @@ def find_coined_names(doc: Doc) -> Doc:
             span._.source, span._.short_form, span._.long_form = "abbreviation", short_text, long_text
             new.append(span)
         known.append((long.start_char, long.end_char))
-    names: dict[str, str] = {}
+    occurrences: dict[str, list[Span]] = {}
     for match in _WORD.finditer(doc.text):
         name = strip_modifier(match.group())
         start, end = match.start(), match.start() + len(name)
@@ -281,12 +292,15 @@ def find_coined_names(doc: Doc) -> Doc:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None:
             continue
-        kind = names.setdefault(name, _coined_type(name, doc, span, defined))
-        span = Span(doc, span.start, span.end, label=kind)
-        span._.source = "pattern"
-        if name in defined:
-            span._.short_form = name
-        new.append(span)
+        occurrences.setdefault(name, []).append(span)
+    for name, found in occurrences.items():
+        kind = _coined_type(name, found, defined)
+        for span in found:
+            span = Span(doc, span.start, span.end, label=kind)
+            span._.source = "pattern"
+            if name in defined:
+                span._.short_form = name
+            new.append(span)
     doc.spans[MENTIONS] = sorted(spans + new, key=lambda s: (s.start, s.end))
     return doc
 
