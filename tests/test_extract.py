@@ -124,12 +124,12 @@ def test_is_short_form(text, expected):
 
 # --- coined names ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("word", ["MedViTV2", "SAM-Med2D", "xLSTM-UNet", "CheXWorld", "GMAI-VL-5.5M", "Med3D", "LLM-CXR"])
+@pytest.mark.parametrize("word", ["MedViTV2", "SAM-Med2D", "xLSTM-UNet", "CheXWorld", "GMAI-VL-5.5M", "Med3D", "CT-RATE"])
 def test_coined_words(word):
     assert looks_coined(word)
 
 
-@pytest.mark.parametrize("word", ["Model", "CNN", "LLMs", "GAN", "3D", "T1", "COVID-19", "Transformer", "H&E", "AI"])
+@pytest.mark.parametrize("word", ["Model", "CNN", "LLMs", "GAN", "3D", "T1", "COVID-19", "Transformer", "H&E", "AI", "CNN-LSTM"])
 def test_ordinary_and_generic_words_are_not_coined(word):
     assert not looks_coined(word)
 
