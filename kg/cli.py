@@ -65,13 +65,18 @@ def _summarize(papers: list[Paper], report: IngestReport, output: str) -> None:
     echo(f"wrote {len(papers)} papers to {where} ({dated} with a date, {counted} with an author count)")
 
 
+def _input_options(command):
+    """The arguments and options of every command that reads papers, as `kg ingest` does."""
+    command = click.option("--skip-bad", is_flag=True, help="Skip bad files and records (counted on stderr) instead of stopping.")(command)
+    command = click.option("--format", "format_", type=click.Choice(config.FORMATS), help="Read every file as this format instead of sniffing it.")(command)
+    return click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))(command)
+
+
 @main.command("ingest")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@_input_options
 @click.option("-o", "--output", default="-", show_default=True, help="JSON Lines file to write ('-' for stdout).")
-@click.option("--format", "format_", type=click.Choice(config.FORMATS), help="Read every file as this format instead of sniffing it.")
-@click.option("--skip-bad", is_flag=True, help="Skip bad files and records (counted on stderr) instead of stopping.")
 @reports_errors
-def ingest_command(paths: tuple[Path, ...], output: str, format_: str | None, skip_bad: bool) -> None:
+def ingest_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool, output: str) -> None:
     """Read papers from files and folders into one JSON Lines file, one paper per line.
 
     Reads daily-papers listing pages, JSON Lines, CSV, arXiv Atom XML, PubMed XML, BibTeX
@@ -85,13 +90,6 @@ def ingest_command(paths: tuple[Path, ...], output: str, format_: str | None, sk
     papers, report = ingest(paths, format=format_, skip_bad=skip_bad)
     write_papers(papers, output)
     _summarize(papers, report, output)
-
-
-def _input_options(command):
-    """The options every command that reads papers shares with `kg ingest`."""
-    command = click.option("--skip-bad", is_flag=True, help="Skip bad files and records instead of stopping.")(command)
-    command = click.option("--format", "format_", type=click.Choice(config.FORMATS), help="Read every file as this format.")(command)
-    return click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))(command)
 
 
 @main.command("extract")

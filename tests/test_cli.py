@@ -64,3 +64,22 @@ def test_ingest_the_seed_pages(run_kg, seeds, tmp_path):
     assert survey["abstract"].startswith("Foundation models have demonstrated remarkable success")
     assert "MedTrinity" not in survey["abstract"]
     assert trinity["abstract"].startswith("This paper introduces MedTrinity-25M")
+
+
+def test_extract_writes_one_guidelines_record_per_paper(run_kg, fixtures, tmp_path):
+    output = tmp_path / "entities.jsonl"
+    result = run_kg("extract", fixtures / "ingest" / "arxiv.xml", "-o", output)
+    assert result.exit_code == 0, result.stderr
+    records = read_jsonl(output)
+    assert [r["id"] for r in records] == ["doi:10.1038/s41467-024-44824-z", "arxiv:2308.16184"]
+    medsam = records[0]["entities"]
+    assert "MedSAM" in {e["name"] for e in medsam["model"]}
+    assert {e["name"] for e in medsam["task"]} == {"segmentation"}
+    assert "extracted 2 papers" in result.stderr
+
+
+def test_extract_reports_bad_input_like_ingest(run_kg, tmp_path):
+    (tmp_path / "empty.jsonl").write_text("")
+    result = run_kg("extract", tmp_path / "empty.jsonl", "-o", tmp_path / "out.jsonl")
+    assert result.exit_code == 1 and "empty.jsonl: file is empty" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()
