@@ -49,7 +49,10 @@ def looks_coined(word: str) -> bool:
     >>> [looks_coined(w) for w in ("MedViTV2", "SAM-Med2D", "YOLOv8", "Model", "CNN", "3D", "COVID-19")]
     [True, True, True, False, False, False, False]
     """
+    word = re.sub(r"(?<=[A-Z])s$", "", word)  # MVLMs -> MVLM
     if len(word) < 2 or word in GENERIC_ACRONYMS or word.upper() in GENERIC_ACRONYMS or _DIMENSION.match(word):
+        return False
+    if "&" in word or re.fullmatch(r"[IVXLCDM]+(?:st|nd|rd|th)", word):  # H&E-IHC, XIIth
         return False
     if not word[0].isalnum() or not re.search(r"[A-Za-z]{2}", word):
         return False
@@ -115,7 +118,7 @@ HEAD_TYPES = {
 }
 LEARNING_HEADS = frozenset("learning training pretraining pre-training alignment maximization optimization distillation".split())
 _MODIFIER_TAIL = re.compile(
-    r"-(?:[a-z]{3,}|(?i:[a-z]+(?:ed|ing)|aware|free|wise|level|specific|based|like|style|only|agnostic|centric))$"
+    r"-(?!rays?$)(?:[a-z]{3,}|(?i:[a-z]+(?:ed|ing)|aware|free|wise|level|specific|based|like|style|only|agnostic|centric))$"
 )
 _LIST_INTRO = r"[^.;]{0,80}\b(?:including|such as|like|namely|e\.g\.,?|i\.e\.,?|:)\s[^.;]*$"
 _DATASET_LIST = re.compile(r"\b(?:datasets?|benchmarks?|corpora|challenges?|databases?)\b" + _LIST_INTRO, re.I)
@@ -142,7 +145,9 @@ def type_of_long_form(long_form: str, short_form: str) -> str | None:
     if not words:
         return None
     head = words[-1].lower().split("-")[-1]
-    title_cased = all(w[0].isupper() for w in words if len(w) > 3)
+    title_cased = all(w[0].isupper() for w in words[1:] if len(w) > 3)
+    if head in ("models", "networks", "transformers", "methods") and not title_cased:
+        return None  # "medical vision-and-language models (MVLMs)": a class, not a name
     for kind, heads in HEAD_TYPES.items():
         if head in heads or (kind == "modality" and head.endswith(("graphy", "scopy"))):
             if kind == "task" and title_cased and (len(words) > 2 or "-" in long_form):

@@ -41,6 +41,7 @@ _NOT_MENTIONS = re.compile("|".join(config.NOT_MENTIONS), re.I)
 TITLE_BREAK = "\n\n"
 
 Doc.set_extension("abbreviations", default=[], force=True)
+Doc.set_extension("name_parts", default=[], force=True)  # known names inside coined ones
 Span.set_extension("source", default="ontology", force=True)
 Span.set_extension("long_form", default=None, force=True)
 Span.set_extension("short_form", default=None, force=True)
@@ -123,7 +124,7 @@ def find_abbreviations(doc: Doc) -> Doc:
         for token in sentence:
             if token.text != "(":
                 continue
-            close = next((t for t in doc[token.i + 1 : min(token.i + 14, sentence.end)] if t.text == ")"), None)
+            close = next((t for t in doc[token.i + 1 : min(token.i + 14, sentence.end)] if t.text.startswith(")")), None)
             if close is None or close.i == token.i + 1:
                 continue
             inner = doc[token.i + 1 : close.i]
@@ -187,18 +188,25 @@ class OntologyMatcher:
             iri = strings[match_id]
             kind = self.ontology[iri].type
             if kind in ("model", "dataset") and _joined_to_a_longer_name(doc, start, end):
+                doc._.name_parts.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), kind))
                 continue
             if any(a <= doc[start].idx < b for a, b in ordinary):
                 continue
             by_type[kind].append(Span(doc, start, end, label=kind, kb_id=iri))
         spans = [span for kind in ENTITY_TYPES for span in filter_spans(by_type[kind])]
-        spans += self._short_forms_of_known_concepts(doc, spans)
+        # "Inception" in "Fréchet Inception Distance" is part of the metric's name, not a model
+        spans = [
+            s for s in spans
+            if s.label_ not in ("model", "dataset")
+            or not any(o.label_ != s.label_ and o.start <= s.start and s.end <= o.end and len(o) > len(s) for o in spans)
+        ]
+        spans = self._short_forms_of_known_concepts(doc, spans)
         doc.spans[MENTIONS] = sorted(spans, key=lambda s: (s.start, s.end))
         return doc
 
     def _short_forms_of_known_concepts(self, doc: Doc, spans: list[Span]) -> list[Span]:
-        """Spans for each use of an abbreviation whose long form (or itself) is a concept."""
-        found = []
+        """The spans, with one more for each use of an abbreviation whose long form (or itself)
+        is a concept, and the long form of a known short form as its alias."""
         for short, long in doc._.abbreviations:
             known = [s for s in spans if s.start == long.start and s.end == long.end] or [
                 s for s in spans if s.start == short.start and s.end == short.end
@@ -206,10 +214,16 @@ class OntologyMatcher:
             if not known:
                 continue
             concept = min(known, key=lambda s: s.start)
+            if concept.start == short.start:  # "Medical Segment Anything (MedSAM)": the whole long form names it
+                spans = [s for s in spans if not (s.label_ == concept.label_ and long.start <= s.start and s.end <= long.end)]
+                alias = Span(doc, long.start, long.end, label=concept.label_, kb_id=concept.kb_id_)
+                alias._.source = "abbreviation"
+                spans.append(alias)
             short_text = short.text.strip()
-            long_text = doc.text[concept.start_char : concept.end_char]
-            for span in [concept, *(s for s in spans if s.start == short.start and s.end == short.end)]:
-                span._.short_form, span._.long_form = short_text, long_text
+            long_text = long.text.strip() if concept.start == short.start else doc.text[concept.start_char : concept.end_char]
+            for span in spans:
+                if (span.start, span.end) in ((short.start, short.end), (long.start, long.end)) and span.kb_id_ == concept.kb_id_:
+                    span._.short_form, span._.long_form = short_text, long_text
             taken = {(s.start, s.label_) for s in spans}
             for match in re.finditer(rf"(?<![\w-]){re.escape(short_text)}(?![\w-])", doc.text):
                 span = doc.char_span(match.start(), match.end())
@@ -217,9 +231,9 @@ class OntologyMatcher:
                     continue
                 span = Span(doc, span.start, span.end, label=concept.label_, kb_id=concept.kb_id_)
                 span._.source, span._.short_form, span._.long_form = "abbreviation", short_text, long_text
-                found.append(span)
+                spans.append(span)
                 taken.add((span.start, concept.label_))
-        return found
+        return spans
 
 
 @Language.factory("kg_ontology_matcher", default_config={"ontology_dir": None})
@@ -231,21 +245,36 @@ _WORD = re.compile(r"(?<![\w/.\-@])[A-Za-z0-9][\w+.\-&]*[\w+]|(?<![\w/.\-@])[A-Z
 _URL_NEARBY = re.compile(r"https?://|www\.|\.(?:com|org|io|edu)\b|github|@")
 
 
-def _context_type(doc: Doc, span: Span) -> str | None:
-    """model or dataset from the words around one occurrence of a name, else None."""
-    sentence = span.sent
-    before = doc.text[sentence.start_char : span.start_char]
-    after = doc.text[span.end_char : sentence.end_char]
-    return type_from_context(before, after) or type_from_lists(before, after)
+def _known_parts(name: str, occurrences: list[Span], ontology: Ontology) -> set[str]:
+    """The types of the known models and data sets a coined name is built on: matched inside
+    it ("SAM" in "SAM-Med2D"), or its hyphen-joined pieces ("CLIP" in "CLIP-7B")."""
+    doc = occurrences[0].doc
+    kinds = {kind for a, b, kind in doc._.name_parts for span in occurrences if span.start_char <= a and b <= span.end_char}
+    for piece in re.split(r"[-_]", name)[:-1]:
+        kinds |= {c.type for c in ontology.lookup(piece) if c.type in ("model", "dataset")}
+    return kinds
 
 
-def _coined_type(name: str, occurrences: list[Span], defined: dict[str, str]) -> str:
-    """model or dataset: from the name's shape, then a defining long form, then the words
-    around its occurrences (the majority), and model when nothing says."""
-    if kind := type_from_shape(name) or defined.get(name):
-        return kind
-    votes = Counter(kind for span in occurrences if (kind := _context_type(span.doc, span)))
-    return votes.most_common(1)[0][0] if votes else "model"
+def _coined_type(name: str, occurrences: list[Span], defined: dict[str, str], parts: set[str]) -> str:
+    """model or dataset, from the strongest evidence first: a known model or data set inside
+    the name (LLaVA-7B, MedMNIST-C), a size suffix (-25M), the words around its occurrences
+    (the majority), the name's shape (-Net), a defining long form, a list it is in; else model."""
+    if len(parts) == 1:
+        return next(iter(parts))
+    shape = type_from_shape(name)
+    if shape == "dataset":
+        return shape
+    votes = Counter(kind for span in occurrences if (kind := type_from_context(*_around(span))))
+    if votes:
+        return votes.most_common(1)[0][0]
+    lists = Counter(kind for span in occurrences if (kind := type_from_lists(*_around(span))))
+    return shape or defined.get(name) or (lists.most_common(1)[0][0] if lists else "model")
+
+
+def _around(span: Span) -> tuple[str, str]:
+    """The text of the span's sentence before it and after it."""
+    sentence, text = span.sent, span.doc.text
+    return text[sentence.start_char : span.start_char], text[span.end_char : sentence.end_char]
 
 
 def _head_type(long: Span, spans: list[Span]) -> str | None:
@@ -254,8 +283,13 @@ def _head_type(long: Span, spans: list[Span]) -> str | None:
     return heads[0].label_ if heads else None
 
 
-@Language.component("kg_coined_names")
-def find_coined_names(doc: Doc) -> Doc:
+@Language.factory("kg_coined_names", default_config={"ontology_dir": None})
+def make_coined_name_finder(nlp: Language, name: str, ontology_dir: str | None):
+    ontology = load_ontology(ontology_dir)
+    return lambda doc: find_coined_names(doc, ontology)
+
+
+def find_coined_names(doc: Doc, ontology: Ontology) -> Doc:
     """Add mentions of names the ontology lacks: coined words (MedViTV2, SAM-Med2D) and
     abbreviation definitions whose long form says what they are."""
     spans = list(doc.spans[MENTIONS])
@@ -286,6 +320,8 @@ def find_coined_names(doc: Doc) -> Doc:
         # name ("CT" in "CT-RATE") is a longer, new name
         if not looks_coined(name) or any(a <= start and end <= b for a, b in known):
             continue
+        if re.search(r"[a-z]{2}\.[A-Z]", name):  # "dataset.Our": a missing space, not a name
+            continue
         context = doc.text[max(0, start - 30) : end + 30]
         if _URL_NEARBY.search(context) and re.search(r"[/@]", doc.text[max(0, start - 2) : end + 2]):
             continue
@@ -294,7 +330,7 @@ def find_coined_names(doc: Doc) -> Doc:
             continue
         occurrences.setdefault(name, []).append(span)
     for name, found in occurrences.items():
-        kind = _coined_type(name, found, defined)
+        kind = _coined_type(name, found, defined, _known_parts(name, found, ontology))
         for span in found:
             span = Span(doc, span.start, span.end, label=kind)
             span._.source = "pattern"
@@ -312,8 +348,9 @@ def build_pipeline(ontology_dir: str | None = None) -> Language:
     nlp.add_pipe("kg_title_break")
     nlp.add_pipe("kg_token_norms")
     nlp.add_pipe("kg_abbreviations")
-    nlp.add_pipe("kg_ontology_matcher", config={"ontology_dir": str(ontology_dir) if ontology_dir else None})
-    nlp.add_pipe("kg_coined_names")
+    config = {"ontology_dir": str(ontology_dir) if ontology_dir else None}
+    nlp.add_pipe("kg_ontology_matcher", config=config)
+    nlp.add_pipe("kg_coined_names", config=config)
     return nlp
 
 

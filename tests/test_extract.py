@@ -178,3 +178,38 @@ def test_mentions_keep_sentence_and_offsets(nlp):
     brain = next(m for m in result if m.text == "brain" or m.text == "Brain")
     assert brain.field == "title" and paper.title[brain.start : brain.end] == "Brain"
     assert brain.sentence == "Brain MRI segmentation"
+
+
+@pytest.mark.parametrize("word", ["MVLMs", "H&E-IHC", "XIIth", "CNN-LSTM"])
+def test_more_words_that_are_not_names(word):
+    assert not looks_coined(word)
+
+
+def test_a_known_model_inside_a_coined_name_makes_it_a_model(nlp):
+    result = found(nlp, "We fine-tune CLIP-7B on the benchmark data.")
+    assert ("model", "CLIP-7B", None) in result
+
+
+def test_a_model_name_inside_a_metric_name_is_not_a_model(nlp):
+    from kg.ontology import Ontology
+
+    result = found(nlp, "Image quality is measured by the Dice similarity coefficient of ViT outputs.")
+    assert ("metric", "Dice similarity coefficient", "dice") in result
+
+
+def test_the_long_form_of_a_known_short_form_is_its_alias(nlp):
+    result = mentions(nlp, "We adapt the Medical Segment Anything Model (MedSAM). MedSAM is strong.")
+    medsam = [m for m in result if m.concept and m.concept.endswith("/medsam")]
+    assert {m.text for m in medsam} == {"Medical Segment Anything Model", "MedSAM"}
+    assert not any(m.concept and m.concept.endswith("/sam") for m in result)
+
+
+def test_a_missing_space_after_a_period_is_not_a_name(nlp):
+    assert not any(kind == "model" for kind, _, _ in found(nlp, "We release the dataset.Our code is public."))
+
+
+def test_a_generic_class_defined_as_an_abbreviation_is_not_a_name(nlp):
+    result = found(nlp, "Recent medical vision-and-language models (MVLMs) are strong.")
+    assert not any(kind == "model" for kind, _, _ in result)
+    named = found(nlp, "We use Concept Bottleneck Models (CBMs) here.")
+    assert ("model", "CBMs", None) in named
