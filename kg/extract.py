@@ -45,6 +45,8 @@ Doc.set_extension("name_parts", default=[], force=True)  # known names inside co
 Span.set_extension("source", default="ontology", force=True)
 Span.set_extension("long_form", default=None, force=True)
 Span.set_extension("short_form", default=None, force=True)
+# (start_char, end_char) of the exact name when the tokens around it are wider ("MedViT." is one token)
+Span.set_extension("exact_chars", default=None, force=True)
 
 
 def token_norm(text: str) -> str:
@@ -328,12 +330,13 @@ def find_coined_names(doc: Doc, ontology: Ontology) -> Doc:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None:
             continue
+        span._.exact_chars = (start, end)
         occurrences.setdefault(name, []).append(span)
     for name, found in occurrences.items():
         kind = _coined_type(name, found, defined, _known_parts(name, found, ontology))
-        for span in found:
-            span = Span(doc, span.start, span.end, label=kind)
-            span._.source = "pattern"
+        for occurrence in found:
+            span = Span(doc, occurrence.start, occurrence.end, label=kind)
+            span._.source, span._.exact_chars = "pattern", occurrence._.exact_chars
             if name in defined:
                 span._.short_form = name
             new.append(span)
@@ -355,16 +358,17 @@ def build_pipeline(ontology_dir: str | None = None) -> Language:
 
 
 def _mention(paper: Paper, span: Span) -> Mention:
+    start, end = span._.exact_chars or (span.start_char, span.end_char)
     title_end = len(paper.title)
-    in_title = span.start_char < title_end
+    in_title = start < title_end
     offset = 0 if in_title else title_end + len(TITLE_BREAK)
     return Mention(
         paper_id=paper.id,
         type=span.label_,
-        text=span.text,
+        text=span.doc.text[start:end],
         field="title" if in_title else "abstract",
-        start=span.start_char - offset,
-        end=span.end_char - offset,
+        start=start - offset,
+        end=end - offset,
         sentence=span.sent.text.strip(),
         concept=span.kb_id_ or None,
         long_form=span._.long_form,

@@ -213,3 +213,9 @@ def test_a_generic_class_defined_as_an_abbreviation_is_not_a_name(nlp):
     assert not any(kind == "model" for kind, _, _ in result)
     named = found(nlp, "We use Concept Bottleneck Models (CBMs) here.")
     assert ("model", "CBMs", None) in named
+
+
+def test_a_name_before_a_period_keeps_only_the_name(nlp):
+    result = mentions(nlp, "It improves on the original MedViT. Additionally, it is fast.")
+    medvit = next(m for m in result if m.text.startswith("MedViT"))
+    assert medvit.text == "MedViT" and "It improves on the original MedViT. Additionally"[medvit.start : medvit.end] == "MedViT"
