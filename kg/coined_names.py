@@ -22,9 +22,13 @@ GENERIC_ACRONYMS = frozenset(
     PhD MD MS MSc BSc Ph IRB HIPAA GDPR CT MRI PET SPECT OCT WSI WSIs XAI HCI CAD CADx CADe COVID
     TP FP TN FN TPR FPR CI SD IQR OR HR RR AP AR NA N/A PDF HTML JSON XML URL LoRA PEFT RAG CoT SFT
     RLHF DPO IoT AR VR XR CXR CXRs LM LMs PLM PLMs FFN MHSA MSA SA CA KNN kNN SVM SVMs RF LR XGBoost
-    YouTube GitHub PyTorch TensorFlow HuggingFace OpenAI DeepMind Google NVIDIA iPhone UMLS SNOMED""".split()
+    YouTube GitHub PyTorch TensorFlow HuggingFace OpenAI DeepMind Google NVIDIA iPhone UMLS SNOMED ICD
+    TL AL""".split()
 )
-_DIMENSION = re.compile(r"^(?:\d+(?:\.\d+)?[DdKkMmBb]|[23]D|\d+x\d+|T[12]w?|[A-Z]\d?)$")
+_DIMENSION = re.compile(
+    r"^(?:\d+(?:\.\d+)?(?:[DdKkMmBb]|[KMGTP]B|[GM]Hz|ms|mm|cm|px)|[23]D|\d+x\d+|T[12]w?|[A-Z]\d?)$"
+)
+_CITATION_KEY = re.compile(r"^[A-Z][a-z]+\d{4}[A-Za-z]+$")  # Wei2022ChainOT
 _SIZE_SUFFIX = re.compile(r"-\d+(?:\.\d+)?[KMB]$")
 DATASET_SHAPES = re.compile(r"(?:Bench|Instruct|QA|VQA|MNIST|Set|DB|Data|Corpus|-\d+(?:\.\d+)?[KMB])(?:[-+]\w+)?$")
 MODEL_SHAPES = re.compile(r"(?:Net|NET|Former|former|SAM|CLIP|GPT|LLaVA|BERT|ViT|UNet|Seg|Mamba|Diff|GAN|KAN|LM|VL)(?:[-_]?v?\d+(?:\.\d+)?[A-Za-z]?)?$")
@@ -52,8 +56,8 @@ def looks_coined(word: str) -> bool:
     word = re.sub(r"(?<=[A-Z])s$", "", word)  # MVLMs -> MVLM
     if len(word) < 2 or word in GENERIC_ACRONYMS or word.upper() in GENERIC_ACRONYMS or _DIMENSION.match(word):
         return False
-    if "&" in word or re.fullmatch(r"[IVXLCDM]+(?:st|nd|rd|th)", word):  # H&E-IHC, XIIth
-        return False
+    if "&" in word or re.fullmatch(r"[IVXLCDM]+(?:st|nd|rd|th)", word) or _CITATION_KEY.match(word):
+        return False  # H&E-IHC, XIIth
     if not word[0].isalnum() or not re.search(r"[A-Za-z]{2}", word):
         return False
     pieces = [p for p in re.split(r"[-_]", word) if p]
@@ -153,7 +157,9 @@ def type_of_long_form(long_form: str, short_form: str) -> str | None:
             if kind == "task" and title_cased and (len(words) > 2 or "-" in long_form):
                 return "model"  # "MedRecord-Augmented Generation (MAG)" names a method
             return kind
-    if head in MODEL_WORDS or head.rstrip("s") in MODEL_WORDS or head in LEARNING_HEADS:
+    if head in LEARNING_HEADS:
+        return "model" if title_cased else None  # "Contrastive Learning" names a method, "transfer learning" does not
+    if head in MODEL_WORDS or head.rstrip("s") in MODEL_WORDS:
         return "model"
     if head in ("attention", "mechanism", "block", "loss", "machine", "bottleneck", "bottlenecks", "memory", "net"):
         return "model"

@@ -264,7 +264,7 @@ def _coined_type(name: str, occurrences: list[Span], defined: dict[str, str], pa
     if len(parts) == 1:
         return next(iter(parts))
     shape = type_from_shape(name)
-    if shape == "dataset":
+    if shape == "dataset" and not name.endswith("B"):  # -25M is data; -7B may be a model's size
         return shape
     votes = Counter(kind for span in occurrences if (kind := type_from_context(*_around(span))))
     if votes:
@@ -279,10 +279,10 @@ def _around(span: Span) -> tuple[str, str]:
     return text[sentence.start_char : span.start_char], text[span.end_char : sentence.end_char]
 
 
-def _head_type(long: Span, spans: list[Span]) -> str | None:
-    """The type of a known concept that ends a long form ("progressive MCI" ends in a disease)."""
+def _head(long: Span, spans: list[Span]) -> Span | None:
+    """The known concept that ends a long form ("progressive MCI" ends in a disease)."""
     heads = [s for s in spans if s.end == long.end and s.start >= long.start]
-    return heads[0].label_ if heads else None
+    return heads[0] if heads else None
 
 
 @Language.factory("kg_coined_names", default_config={"ontology_dir": None})
@@ -305,12 +305,15 @@ def find_coined_names(doc: Doc, ontology: Ontology) -> Doc:
         kind = type_of_long_form(long_text, short_text)
         if kind is None:
             continue
-        kind = _head_type(long, spans) or kind
+        head = _head(long, spans)
+        kind = head.label_ if head is not None else kind
         defined[short_text] = kind
         # "Vision Transformer" inside "Medical Vision Transformer (MedViTV2)" is part of the new name
         spans = [s for s in spans if not (s.label_ == kind and long.start <= s.start and s.end <= long.end)]
+        # a named variant of a task is that task ("interactive segmentation (IMIS)" is segmentation)
+        kb_id = head.kb_id_ if head is not None and kind == "task" else ""
         for part in (long, short):
-            span = Span(doc, part.start, part.end, label=kind)
+            span = Span(doc, part.start, part.end, label=kind, kb_id=kb_id)
             span._.source, span._.short_form, span._.long_form = "abbreviation", short_text, long_text
             new.append(span)
         known.append((long.start_char, long.end_char))

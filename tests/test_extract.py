@@ -219,3 +219,19 @@ def test_a_name_before_a_period_keeps_only_the_name(nlp):
     result = mentions(nlp, "It improves on the original MedViT. Additionally, it is fast.")
     medvit = next(m for m in result if m.text.startswith("MedViT"))
     assert medvit.text == "MedViT" and "It improves on the original MedViT. Additionally"[medvit.start : medvit.end] == "MedViT"
+
+
+@pytest.mark.parametrize("word", ["40GB", "Wei2022ChainOT", "3.5GHz"])
+def test_units_and_citation_keys_are_not_names(word):
+    assert not looks_coined(word)
+
+
+def test_a_learning_paradigm_is_not_a_model_but_a_named_method_is(nlp):
+    assert not any(k == "model" for k, _, _ in found(nlp, "We use transfer learning (TL) for this."))
+    assert ("model", "ICL", None) in found(nlp, "We design Intra-image Contrastive Learning (ICL) for this.")
+
+
+def test_a_named_variant_of_a_task_is_that_task(nlp):
+    result = mentions(nlp, "We study interactive medical image segmentation (IMIS) here.")
+    imis = [m for m in result if m.text == "IMIS"]
+    assert len(imis) == 1 and imis[0].type == "task" and imis[0].concept.endswith("/segmentation")
