@@ -122,7 +122,7 @@ HEAD_TYPES = {
 }
 LEARNING_HEADS = frozenset("learning training pretraining pre-training alignment maximization optimization distillation".split())
 _MODIFIER_TAIL = re.compile(
-    r"-(?!rays?$)(?:[a-z]{3,}|(?i:[a-z]+(?:ed|ing)|aware|free|wise|level|specific|based|like|style|only|agnostic|centric))$"
+    r"-(?!rays?$)(?:[a-z]{3,}|(?i:[a-z]{3,}(?:ed|ing)|aware|free|wise|level|specific|based|like|style|only|agnostic|centric))$"
 )
 _LIST_INTRO = r"[^.;]{0,80}\b(?:including|such as|like|namely|e\.g\.,?|i\.e\.,?|:)\s[^.;]*$"
 _DATASET_LIST = re.compile(r"\b(?:datasets?|benchmarks?|corpora|challenges?|databases?)\b" + _LIST_INTRO, re.I)
@@ -173,3 +173,32 @@ def type_from_lists(before: str, after: str) -> str | None:
     if _MODEL_LIST.search(before):
         return "model"
     return None
+
+
+_NAME = r"[A-Z][\w\-+.]*[\w+]|[A-Z]"
+# "termed Image Textualization", "a dataset named MIST"; "we introduce UNI, a ..."
+DEFINED_NAME = re.compile(
+    rf"\b(?:named|called|dubbed|termed|coined)\s+(?:as\s+)?(?P<named>(?:{_NAME})(?:\s+(?:{_NAME})){{0,4}})"
+    rf"|\b(?:[Ww]e|[Tt]his (?:paper|work|study))\s+(?:\w+\s+)?(?:propose|introduce|present|release|curate|develop|build)[sd]?\s+"
+    rf"(?P<introduced>{_NAME})(?=\s*[,:(]|\s+(?:which|that|as|to|for|a|an)\b)"
+)
+
+
+def defined_names(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each name a sentence defines: "termed X", "named X", "we introduce X, a ...".
+
+    >>> text = "we propose an innovative framework termed Image Textualization (IT), which ..."
+    >>> [text[a:b] for a, b in defined_names(text)]
+    ['Image Textualization']
+    >>> text = "We introduce UNI, a general-purpose model."
+    >>> [text[a:b] for a, b in defined_names(text)]
+    ['UNI']
+    """
+    spans = []
+    for match in DEFINED_NAME.finditer(text):
+        group = "named" if match.group("named") else "introduced"
+        start, end = match.span(group)
+        name = text[start:end].rstrip(".")
+        if len(name) >= 2 and name.split()[0].lower() not in ("the", "a", "an", "our", "this", "it"):
+            spans.append((start, start + len(name)))
+    return spans

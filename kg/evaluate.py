@@ -78,6 +78,11 @@ class Tally:
 @dataclass
 class Evaluation:
     by_type: dict[str, Tally] = field(default_factory=lambda: {kind: Tally() for kind in ENTITY_TYPES})
+    introduced: Tally = field(default_factory=Tally)
+    results: Tally = field(default_factory=Tally)
+    # of the matched results: how many name the same model and the same data set as the gold
+    result_models: Tally = field(default_factory=Tally)
+    result_datasets: Tally = field(default_factory=Tally)
     errors: list[dict[str, Any]] = field(default_factory=list)
     papers: int = 0
     missing: list[str] = field(default_factory=list)
@@ -97,6 +102,10 @@ class Evaluation:
             "missing_predictions": self.missing,
             "types": {kind: tally.to_dict() for kind, tally in self.by_type.items()},
             "overall": self.overall.to_dict(),
+            "introduced": self.introduced.to_dict(),
+            "results": self.results.to_dict(),
+            "results_model_accuracy": round(self.result_models.precision, 4),
+            "results_dataset_accuracy": round(self.result_datasets.precision, 4),
         }
 
 
@@ -109,6 +118,65 @@ def compare_entities(predicted: list[dict], gold: list[dict]) -> tuple[int, list
     false_positives = [p for i, p in enumerate(predicted) if i not in matched_predictions]
     false_negatives = [g for i, g in enumerate(gold) if i not in matching]
     return len(matching), false_positives, false_negatives
+
+
+def _name_keys(record: dict, kinds: tuple[str, ...]) -> dict[str, set[str]]:
+    """match_key of each entity name of a record -> the keys of that entity (name and aliases)."""
+    keys: dict[str, set[str]] = {}
+    for kind in kinds:
+        for entity in (record.get("entities") or {}).get(kind) or []:
+            if entity.get("name"):
+                keys.setdefault(match_key(entity["name"]), set()).update(_keys(entity))
+    return keys
+
+
+def _same(predicted: str | None, gold: str | None, predicted_keys: dict[str, set[str]], gold_keys: dict[str, set[str]]) -> bool:
+    """Two names of a record field are the same entity: equal keys, or one is an alias of the other."""
+    if predicted is None or gold is None:
+        return predicted is None and gold is None
+    p, g = match_key(predicted), match_key(gold)
+    return p == g or g in predicted_keys.get(p, ()) or p in gold_keys.get(g, ())
+
+
+def value_key(value: str) -> str:
+    """A reported value as results are compared: no spaces, "\\%" as "%".
+
+    >>> value_key("4.6\\%") == value_key("4.6 %")
+    True
+    """
+    return re.sub(r"\s+", "", str(value).replace("\\%", "%")).lower()
+
+
+def _score_introduced(predicted: dict, gold: dict, tally: Tally) -> None:
+    kinds = ("model", "dataset")
+    p_keys, g_keys = _name_keys(predicted, kinds), _name_keys(gold, kinds)
+    found, expected = predicted.get("introduced") or [], gold.get("introduced") or []
+    edges = [{i for i, g in enumerate(expected) if _same(p, g, p_keys, g_keys)} for p in found]
+    tally.true_positives += len(_max_matching(edges))
+    tally.predicted += len(found)
+    tally.gold += len(expected)
+
+
+def _score_results(predicted: dict, gold: dict, result: "Evaluation") -> None:
+    p_keys = _name_keys(predicted, ("metric", "model", "dataset"))
+    g_keys = _name_keys(gold, ("metric", "model", "dataset"))
+    found, expected = predicted.get("results") or [], gold.get("results") or []
+    edges = [
+        {
+            i for i, g in enumerate(expected)
+            if value_key(p.get("value", "")) == value_key(g.get("value", ""))
+            and _same(p.get("metric"), g.get("metric"), p_keys, g_keys)
+        }
+        for p in found
+    ]
+    matching = _max_matching(edges)
+    result.results.true_positives += len(matching)
+    result.results.predicted += len(found)
+    result.results.gold += len(expected)
+    for g_index, p_index in matching.items():
+        for name, tally in (("model", result.result_models), ("dataset", result.result_datasets)):
+            tally.predicted += 1
+            tally.true_positives += _same(found[p_index].get(name), expected[g_index].get(name), p_keys, g_keys)
 
 
 def evaluate(predictions: Iterable[dict], gold: Iterable[dict], types: Iterable[str] = ENTITY_TYPES) -> Evaluation:
@@ -125,6 +193,8 @@ def evaluate(predictions: Iterable[dict], gold: Iterable[dict], types: Iterable[
         if predicted is None:
             result.missing.append(str(gold_record.get("id")))
             predicted = {}
+        _score_introduced(predicted, gold_record, result.introduced)
+        _score_results(predicted, gold_record, result)
         for kind in types:
             found = (predicted.get("entities") or {}).get(kind) or []
             expected = (gold_record.get("entities") or {}).get(kind) or []
@@ -145,11 +215,16 @@ def evaluate(predictions: Iterable[dict], gold: Iterable[dict], types: Iterable[
 def format_table(result: Evaluation) -> str:
     """The per-type scores as a plain text table."""
     lines = [f"{'type':<10} {'precision':>9} {'recall':>7} {'f1':>6} {'tp':>5} {'pred':>5} {'gold':>5}"]
-    for kind, tally in [*result.by_type.items(), ("overall", result.overall)]:
+    rows = [*result.by_type.items(), ("overall", result.overall), ("introduced", result.introduced), ("results", result.results)]
+    for kind, tally in rows:
         lines.append(
             f"{kind:<10} {tally.precision:>9.3f} {tally.recall:>7.3f} {tally.f1:>6.3f} "
             f"{tally.true_positives:>5} {tally.predicted:>5} {tally.gold:>5}"
         )
+    lines.append(
+        f"of the {result.result_models.predicted} matched results, {result.result_models.precision:.3f} name the "
+        f"gold model and {result.result_datasets.precision:.3f} the gold data set"
+    )
     return "\n".join(lines)
 
 

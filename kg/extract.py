@@ -26,6 +26,8 @@ from spacy.util import filter_spans
 from kg import config
 from kg.abbreviations import is_short_form, long_form_start
 from kg.coined_names import (
+    GENERIC_ACRONYMS,
+    defined_names,
     looks_coined,
     strip_modifier,
     type_from_context,
@@ -307,6 +309,9 @@ def find_coined_names(doc: Doc, ontology: Ontology) -> Doc:
             continue
         head = _head(long, spans)
         kind = head.label_ if head is not None else kind
+        after = type_from_context("", doc.text[short.end_char : short.end_char + 40].lstrip(") "))
+        if after == "dataset" or (after == "model" and kind not in ("task", "metric")):
+            kind, head = after, None  # "the Lung Cancer (LC) dataset"
         defined[short_text] = kind
         # "Vision Transformer" inside "Medical Vision Transformer (MedViTV2)" is part of the new name
         spans = [s for s in spans if not (s.label_ == kind and long.start <= s.start and s.end <= long.end)]
@@ -318,6 +323,14 @@ def find_coined_names(doc: Doc, ontology: Ontology) -> Doc:
             new.append(span)
         known.append((long.start_char, long.end_char))
     occurrences: dict[str, list[Span]] = {}
+    for start, end in defined_names(doc.text):
+        name = doc.text[start:end]
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or any(a <= start and end <= b for a, b in known) or name in GENERIC_ACRONYMS:
+            continue
+        span._.exact_chars = (start, end)
+        occurrences.setdefault(name, []).append(span)
+        known.append((start, end))
     for match in _WORD.finditer(doc.text):
         name = strip_modifier(match.group())
         start, end = match.start(), match.start() + len(name)

@@ -117,12 +117,14 @@ def _reported_concept(kind: str, iri: str, mentioned: set[str], ontology: Ontolo
     return None if ontology[iri].generic else iri
 
 
-def paper_entities(linked: Iterable[LinkedMention], ontology: Ontology) -> dict[str, list[Entity]]:
-    """The distinct entities of one paper per type, each with the surface forms used for it,
-    counted as the annotation guidelines count them (see `config.REPORT_AT_TOP`)."""
-    entities: dict[str, dict[str, Entity]] = {kind: {} for kind in ENTITY_TYPES}
+def reported_entities(linked: Iterable[LinkedMention], ontology: Ontology) -> list[tuple[LinkedMention, Entity]]:
+    """Each mention with the entity it counts as in the paper's record (mentions of generic
+    concepts, reported by no entity, are left out); one Entity object per distinct entity,
+    with every surface form used for it, counted as the annotation guidelines count them."""
+    entities: dict[tuple[str, str], Entity] = {}
     items = list(linked)
     mentioned = {item.entity_id for item in items}
+    pairs = []
     for item in items:
         kind, iri, name = item.mention.type, item.entity_id, item.name
         if not item.is_new:
@@ -130,21 +132,38 @@ def paper_entities(linked: Iterable[LinkedMention], ontology: Ontology) -> dict[
             if iri is None:
                 continue
             name = ontology[iri].label
-        entity = entities[kind].setdefault(iri, Entity(id=iri, type=kind, name=name))
+        entity = entities.setdefault((kind, iri), Entity(id=iri, type=kind, name=name))
         for alias in (item.mention.text, item.mention.long_form, item.mention.short_form):
             if alias and alias not in entity.aliases:
                 entity.aliases.append(alias)
-    return {kind: list(found.values()) for kind, found in entities.items()}
+        pairs.append((item, entity))
+    return pairs
+
+
+def paper_entities(linked: Iterable[LinkedMention], ontology: Ontology) -> dict[str, list[Entity]]:
+    """The distinct entities of one paper per type (see `reported_entities`)."""
+    found: dict[str, dict[str, Entity]] = {kind: {} for kind in ENTITY_TYPES}
+    for _, entity in reported_entities(linked, ontology):
+        found[entity.type].setdefault(entity.id, entity)
+    return {kind: list(entities.values()) for kind, entities in found.items()}
 
 
 def paper_record(paper: Paper, linked: list[LinkedMention], ontology: Ontology) -> dict[str, Any]:
-    """One line of `kg extract` output, in the record format of the annotation guidelines."""
+    """One line of `kg extract` output, in the record format of the annotation guidelines,
+    with the paper's relations besides."""
+    from kg.relations import find_introduced, find_relations
+    from kg.results import find_results
+
+    mentions = reported_entities(linked, ontology)
     entities = paper_entities(linked, ontology)
+    introduced = find_introduced(paper, mentions)
+    results = find_results(paper, mentions, introduced)
     return {
         "id": paper.id,
         "title": paper.title,
         "abstract": paper.abstract,
         "entities": {kind: [e.to_dict() for e in found] for kind, found in entities.items()},
-        "introduced": [],
-        "results": [],
+        "introduced": [entity.name for entity in introduced],
+        "results": [result.to_dict() for result in results],
+        "relations": [r.to_dict() for r in find_relations(paper, mentions, introduced, results, ontology)],
     }

@@ -296,3 +296,38 @@ class Entity:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "id": self.id, "aliases": self.aliases}
+
+
+@dataclass(frozen=True)
+class Result:
+    """A number the abstract ties to a metric, with the model and data set it is for when the
+    text says so. `kind` is "score" (an absolute value) or "improvement" (a gain)."""
+
+    metric: str
+    value: str
+    kind: str
+    model: str | None = None
+    dataset: str | None = None
+    sentence: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "dataset": self.dataset, "metric": self.metric, "value": self.value, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One edge between a paper or entity and another entity, with its evidence.
+
+    `predicate` is one of `kg.relations.RELATIONS`; `source` is "text" (found in `sentence`)
+    or "ontology" (a fact of the ontology).
+    """
+
+    subject: str
+    predicate: str
+    object: str
+    confidence: float
+    sentence: str = ""
+    source: str = "text"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

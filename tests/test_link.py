@@ -105,9 +105,10 @@ def test_a_broad_disease_folds_into_a_narrower_one_and_a_generic_one_is_never_al
 
 def test_paper_record_has_the_guidelines_format(ontology):
     nlp = build_pipeline(FIXTURES / "ontology")
-    paper = make_paper(title="BraTS", abstract="A U-Net reaches a Dice of 0.9 on BraTS.", given_id="S1")
+    paper = make_paper(title="Brain tumour segmentation", abstract="A U-Net reaches a Dice of 0.9 on BraTS.", given_id="S1")
     _, mentions = next(extract_mentions([paper], nlp))
     record = paper_record(paper, link_mentions(mentions, Linker(ontology)), ontology)
-    assert record["id"] == "S1" and record["introduced"] == [] and record["results"] == []
+    assert record["id"] == "S1" and record["introduced"] == []
+    assert record["results"] == [{"model": "U-Net", "dataset": "BraTS", "metric": "Dice", "value": "0.9", "kind": "score"}]
     assert set(record["entities"]) == {"model", "dataset", "modality", "organ", "metric", "task", "disease"}
     assert record["entities"]["dataset"] == [{"name": "BraTS", "id": "https://example.org/kg/dataset/brats", "aliases": ["BraTS"]}]

@@ -1,0 +1,157 @@
+"""Relations: what a paper introduces, and the edges between papers and entities.
+
+This module's `RELATIONS` is the relation vocabulary of the graph, its schema: every store
+writes these predicates and no others.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from kg.ontology import Ontology
+from kg.records import Entity, LinkedMention, Paper, Relation, Result
+
+RELATIONS = {
+    "INTRODUCES": ("Paper", "Model|Dataset", "the paper proposes or releases the model or data set"),
+    "EVALUATED_ON": ("Model", "Dataset", "results of the model are reported on the data set"),
+    "BASED_ON": ("Model", "Model", "the model adapts, fine-tunes or extends the other model"),
+    "HAS_MODALITY": ("Dataset", "Modality", "the data set holds data of the modality"),
+    "COVERS_ORGAN": ("Dataset", "Organ", "the data set images the organ or body region"),
+    "ADDRESSES": ("Paper", "Task", "the paper works on the task"),
+    "STUDIES": ("Paper", "Disease", "the paper studies the disease"),
+    "MENTIONS": ("Paper", "any entity", "the paper's title or abstract names the entity"),
+    "REPORTS": ("Paper", "Result", "the paper reports the result"),
+}
+
+_INTRO_VERB = re.compile(
+    r"\b(?:we|this (?:paper|work|study|report)|here,? we|our work)\s+(?:\w+\s+){0,2}?"
+    r"(?:propose|introduce|present|develop|design|release|construct|build|create|curate|collect|establish|"
+    r"contribute|offer|devise|describe|unveil)s?d?\b|\b(?:is|are) (?:proposed|introduced|presented|developed|released)\b"
+    r"|\b(?:introduces|proposes|presents|releases|contributes|introducing|proposing|presenting|releasing)\b",
+    re.I,
+)
+_NAMING = re.compile(r"\b(?:named|called|dubbed|termed|coined|namely)\s*$", re.I)
+_CLAUSE_END = re.compile(
+    r"[.;]\s|\b(?:which|that|outperform\w*|compared|than|over|against|based on|built on|built upon|leverag\w*|"
+    r"using|such as|including|like|from|with|via|on top of|adapt\w* from|fine-tun\w* from|surpass\w*)\b",
+    re.I,
+)
+_APPOSITIVE = re.compile(
+    r"^\s*(?:\([^)]*\))?\s*(?:,|:|is|are)\s*(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?(?:novel|new|first|large|open)", re.I
+)
+_NOVEL = re.compile(r"\b(?:a|an)\s+(?:novel|new)\b(?:(?![.;]).){0,80}$", re.I)
+_OUR = re.compile(r"\bour\s+(?:\w+\s+){0,2}$", re.I)
+_BASED_ON = re.compile(
+    r"\b(?:based on|built (?:up)?on|adapt\w* (?:from)?|fine-?tun\w* (?:from|on)?|extend\w*|initiali[sz]ed (?:from|with)|"
+    r"derived from|variant of|version of|on top of|upon)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
+    re.I,
+)
+_EVALUATION = re.compile(r"\b(?:on|evaluat\w*|test\w*|validat\w*|benchmark\w*|experiments?|results?)\b", re.I)
+
+
+def _introduced_in(sentence: str, start: int, end: int, *, new: bool) -> bool:
+    before, after = sentence[:start], sentence[end:]
+    if _NAMING.search(before) or _APPOSITIVE.match(after):
+        return True
+    if new and (_OUR.search(before) or _NOVEL.search(before)):
+        return True
+    for verb in _INTRO_VERB.finditer(before):
+        between = before[verb.end():]
+        limit = 20 if new else 2  # a known name is introduced only right after the verb ("We propose ConVIRT")
+        if not _CLAUSE_END.search(between) and len(between.split()) <= limit:
+            return True
+    return False
+
+
+def find_introduced(paper: Paper, mentions: Iterable[tuple[LinkedMention, Entity]]) -> list[Entity]:
+    """The models and data sets the paper itself proposes or releases."""
+    introduced: dict[str, Entity] = {}
+    title_name = re.match(r"^\s*([^:]{2,40}?)\s*:", paper.title)
+    for item, entity in mentions:
+        mention = item.mention
+        if entity.type not in ("model", "dataset") or entity.id in introduced:
+            continue
+        if mention.field == "title" and title_name and title_name.group(1).strip() == mention.text:
+            introduced[entity.id] = entity  # "CheXWorld: Exploring ..."
+            continue
+        sentence = mention.sentence
+        position = sentence.find(mention.text)
+        if mention.field == "title" and mention.start == 0 and mention.text == paper.title.strip():
+            introduced[entity.id] = entity  # a title that is only the name, "SAM-Med2D"
+        elif position >= 0 and _introduced_in(sentence, position, position + len(mention.text), new=item.is_new):
+            introduced[entity.id] = entity
+    return list(introduced.values())
+
+
+def find_relations(
+    paper: Paper,
+    mentions: list[tuple[LinkedMention, Entity]],
+    introduced: list[Entity],
+    results: list[Result],
+    ontology: Ontology,
+) -> list[Relation]:
+    """Every relation the paper's text and the ontology support, with evidence and confidence."""
+    relations: dict[tuple[str, str, str], Relation] = {}
+
+    def add(subject: str, predicate: str, target: str, confidence: float, sentence: str = "", source: str = "text"):
+        key = (subject, predicate, target)
+        if subject != target and (key not in relations or relations[key].confidence < confidence):
+            relations[key] = Relation(subject, predicate, target, round(confidence, 2), sentence, source)
+
+    by_name = {entity.name: entity for _, entity in mentions}
+    for entity in introduced:
+        add(paper.id, "INTRODUCES", entity.id, 0.8)
+    for item, entity in mentions:
+        if entity.type == "task":
+            add(paper.id, "ADDRESSES", entity.id, item.score, item.mention.sentence)
+        elif entity.type == "disease":
+            add(paper.id, "STUDIES", entity.id, item.score, item.mention.sentence)
+    for result in results:
+        if result.model and result.dataset and result.model in by_name and result.dataset in by_name:
+            add(by_name[result.model].id, "EVALUATED_ON", by_name[result.dataset].id, 0.8, result.sentence)
+    _sentence_relations(mentions, add)
+    _ontology_relations(mentions, ontology, add)
+    return list(relations.values())
+
+
+def _sentence_relations(mentions: list[tuple[LinkedMention, Entity]], add) -> None:
+    """EVALUATED_ON, BASED_ON and dataset facts from the sentences that name both ends."""
+    by_sentence: dict[str, list[tuple[LinkedMention, Entity]]] = {}
+    for item, entity in mentions:
+        by_sentence.setdefault(item.mention.sentence, []).append((item, entity))
+    for sentence, found in by_sentence.items():
+        models = [(i, e) for i, e in found if e.type == "model"]
+        datasets = [(i, e) for i, e in found if e.type == "dataset"]
+        for model_item, model in models:
+            if re.search(r"-", model_item.mention.text):
+                for other_item, other in models:  # SAM-Med2D is built on SAM
+                    piece = re.escape(other_item.mention.text)
+                    if other.id != model.id and re.search(rf"(?:^|-){piece}(?:-|$)", model_item.mention.text):
+                        add(model.id, "BASED_ON", other.id, 0.6, sentence)
+            position = sentence.find(model_item.mention.text)
+            for other_item, other in models:
+                other_position = sentence.find(other_item.mention.text)
+                if other.id != model.id and 0 <= position < other_position:
+                    if _BASED_ON.search(sentence[position + len(model_item.mention.text) : other_position]):
+                        add(model.id, "BASED_ON", other.id, 0.6, sentence)
+            for _, dataset in datasets:
+                if _EVALUATION.search(sentence):
+                    add(model.id, "EVALUATED_ON", dataset.id, 0.5, sentence)
+        for _, dataset in datasets:
+            for item, entity in found:
+                if entity.type == "modality":
+                    add(dataset.id, "HAS_MODALITY", entity.id, 0.4, sentence)
+                elif entity.type == "organ":
+                    add(dataset.id, "COVERS_ORGAN", entity.id, 0.4, sentence)
+
+
+def _ontology_relations(mentions: list[tuple[LinkedMention, Entity]], ontology: Ontology, add) -> None:
+    """BASED_ON, HAS_MODALITY and COVERS_ORGAN facts the ontology records for known entities."""
+    for _, entity in mentions:
+        if entity.id not in ontology.concepts:
+            continue
+        for name, target in ontology[entity.id].facts:
+            predicate = {"based_on": "BASED_ON", "modality": "HAS_MODALITY", "organ": "COVERS_ORGAN"}.get(name)
+            if predicate and (entity.type == "dataset" or predicate == "BASED_ON"):
+                add(entity.id, predicate, target, 1.0, source="ontology")
