@@ -95,8 +95,10 @@ def ingest_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool,
 @main.command("extract")
 @_input_options
 @click.option("-o", "--output", default="-", show_default=True, help="JSON Lines file of extraction records ('-' for stdout).")
+@click.option("--entities", "entities_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write every distinct entity, with the papers that mention it, to this JSON Lines file.")
 @reports_errors
-def extract_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool, output: str) -> None:
+def extract_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool, output: str, entities_path: Path | None) -> None:
     """Find the models, datasets, modalities, organs, metrics, tasks and diseases each paper
     mentions, linked to the ontology, one record per paper.
 
@@ -104,19 +106,23 @@ def extract_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool
     `title`, `entities` per type (each with `name`, concept `id` and the `aliases` found in
     the text), `introduced` and `results`, as in the annotation guidelines.
 
+    With --entities, one more file lists each distinct entity once (id, type, name, whether
+    it is new to the ontology, aliases, and the ids of the papers that mention it).
+
     \b
     Example:
-      kg extract ../shared/seeds -o predictions.jsonl
+      kg extract ../shared/seeds -o predictions.jsonl --entities entities.jsonl
     """
     from kg.atomic_file import write_atomically
     from kg.extract import build_pipeline, extract_mentions, load_ontology
-    from kg.link import Linker, link_mentions, paper_record
+    from kg.link import EntityTable, Linker, link_mentions, paper_record
 
     papers, report = ingest(paths, format=format_, skip_bad=skip_bad)
     ontology = load_ontology()
     linker = Linker(ontology)
     counts: Counter = Counter()
     new_entities: set[str] = set()
+    table = EntityTable()
     with write_atomically(output) as handle, click.progressbar(
         length=len(papers), label="extracting", file=sys.stderr
     ) as progress:
@@ -124,10 +130,15 @@ def extract_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool
             linked = link_mentions(mentions, linker)
             record = paper_record(paper, linked, ontology)
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            table.add(record)
             for kind in ENTITY_TYPES:
                 counts[kind] += len(record["entities"][kind])
             new_entities.update(item.entity_id for item in linked if item.is_new)
             progress.update(1)
+    if entities_path:
+        with write_atomically(entities_path) as handle:
+            for row in table:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     summary = ", ".join(f"{counts[kind]} {kind}" for kind in ENTITY_TYPES)
     click.echo(f"extracted {len(papers)} papers: {summary} ({len(new_entities)} new entities)", err=True)
 

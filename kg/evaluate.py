@@ -139,7 +139,7 @@ def _same(predicted: str | None, gold: str | None, predicted_keys: dict[str, set
 
 
 def value_key(value: str) -> str:
-    """A reported value as results are compared: no spaces, "\\%" as "%".
+    r"""A reported value as results are compared: no spaces, "\%" as "%".
 
     >>> value_key("4.6\\%") == value_key("4.6 %")
     True

@@ -363,6 +363,10 @@ def find_coined_names(doc: Doc, ontology: Ontology) -> Doc:
 def build_pipeline(ontology_dir: str | None = None) -> Language:
     """The extraction pipeline on a blank English model; the ontology comes from `ontology_dir`."""
     nlp = spacy.blank("en")
+    # a sentence's last word may be a name ending in a capital ("... than ViT. Next ..."): split
+    # its period off, which English rules leave on to keep "U.S." whole
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[a-z0-9][A-Z])\.", r"(?<=[A-Z]{2})\."]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kg_title_break")
     nlp.add_pipe("kg_token_norms")

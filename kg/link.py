@@ -167,3 +167,26 @@ def paper_record(paper: Paper, linked: list[LinkedMention], ontology: Ontology) 
         "results": [result.to_dict() for result in results],
         "relations": [r.to_dict() for r in find_relations(paper, mentions, introduced, results, ontology)],
     }
+
+
+class EntityTable:
+    """Every distinct entity across papers, with the papers that mention it: the same new name
+    in several papers is one row."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, Any]] = {}
+
+    def add(self, record: dict[str, Any]) -> None:
+        """Add the entities of one extraction record."""
+        for kind, entities in record["entities"].items():
+            for entity in entities:
+                row = self.rows.setdefault(entity["id"], {
+                    "id": entity["id"], "type": kind, "name": entity["name"],
+                    "new": entity["id"].startswith(config.NEW_ENTITY_NAMESPACE), "aliases": [], "papers": [],
+                })
+                row["aliases"] += [a for a in entity["aliases"] if a not in row["aliases"]]
+                if record["id"] not in row["papers"]:
+                    row["papers"].append(record["id"])
+
+    def __iter__(self):
+        return iter(sorted(self.rows.values(), key=lambda row: (row["type"], -len(row["papers"]), row["name"].lower())))

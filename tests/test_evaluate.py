@@ -64,3 +64,28 @@ def test_eval_command_reports_a_bad_file(run_kg, tmp_path):
     bad.write_text('{"id": "1"}\n{"id": \n')
     result = run_kg("eval", bad, bad)
     assert result.exit_code == 1 and "bad.jsonl, line 2: invalid JSON" in result.stderr
+
+
+def test_introduced_matches_names_and_aliases():
+    gold = {**record("1", model=[entity("MedViTV2", "Medical Vision Transformer")]), "introduced": ["MedViTV2"]}
+    predicted = {**record("1", model=[entity("Medical Vision Transformer", "MedViTV2")]),
+                 "introduced": ["Medical Vision Transformer", "U-Net"]}
+    tally = evaluate([predicted], [gold]).introduced
+    assert (tally.true_positives, tally.predicted, tally.gold) == (1, 2, 1)
+
+
+def test_results_match_on_metric_and_value_and_score_model_and_dataset_apart():
+    gold_results = [
+        {"model": "MedViTV2", "dataset": "MedMNIST", "metric": "accuracy", "value": "4.6%", "kind": "improvement"},
+        {"model": None, "dataset": None, "metric": "AUC", "value": "0.93", "kind": "score"},
+    ]
+    predicted_results = [
+        {"model": "MedViTV2", "dataset": None, "metric": "accuracy", "value": "4.6\\%", "kind": "improvement"},
+        {"model": None, "dataset": None, "metric": "AUROC", "value": "0.93", "kind": "score"},
+        {"model": None, "dataset": None, "metric": "Dice", "value": "0.93", "kind": "score"},
+    ]
+    gold = {**record("1", metric=[entity("accuracy"), entity("AUC", "AUROC")]), "results": gold_results}
+    predicted = {**record("1", metric=[entity("accuracy"), entity("AUROC")]), "results": predicted_results}
+    result = evaluate([predicted], [gold])
+    assert (result.results.true_positives, result.results.predicted, result.results.gold) == (2, 3, 2)
+    assert result.result_models.precision == 1.0 and result.result_datasets.precision == 0.5
