@@ -106,8 +106,13 @@ def type_from_context(before: str, after: str) -> str | None:
         return "dataset"
     if re.search(r"\b(?:trained|evaluated|validated|tested|experiments|results|pretrained|pre-trained)\s+(?:\w+\s+){0,3}on(?:\s+the)?\s*$", before, re.I):
         return "dataset"
-    if previous_words[-1:] in (["model"], ["network"], ["framework"], ["called"], ["named"], ["dubbed"]):
-        return None  # "a model called X": the name is the model's; handled by the caller's default
+    named = re.search(r"((?:\w+\s+){1,2})(?:named|called|dubbed|termed)\s+(?:as\s+)?$", before, re.I)
+    if named:  # "a new dataset named X", "a framework called X"
+        for word in reversed(named.group(1).lower().split()):
+            if word in DATASET_WORDS:
+                return "dataset"
+            if word in MODEL_WORDS:
+                return "model"
     return None
 
 

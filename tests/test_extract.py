@@ -235,3 +235,26 @@ def test_a_named_variant_of_a_task_is_that_task(nlp):
     result = mentions(nlp, "We study interactive medical image segmentation (IMIS) here.")
     imis = [m for m in result if m.text == "IMIS"]
     assert len(imis) == 1 and imis[0].type == "task" and imis[0].concept.endswith("/segmentation")
+
+
+@pytest.mark.parametrize(
+    "sentence, name, kind",
+    [
+        ("Results on the MedScan benchmark are strong.", "MedScan", "dataset"),
+        ("We won the LUNA-X challenge last year.", "LUNA-X", "dataset"),
+        ("We train PathFormer, a network for slides.", "PathFormer", "model"),
+        ("A new dataset named Lumen is released.", "Lumen", "dataset"),
+    ],
+)
+def test_names_typed_by_the_words_around_them(nlp, sentence, name, kind):
+    assert (kind, name, None) in found(nlp, sentence)
+
+
+def test_a_name_that_is_both_a_dataset_and_a_model_gives_two_entities(nlp):
+    result = found(nlp, "We build UniMed, a dataset of 5M image-text pairs, and train UniMed-CLIP on it.")
+    assert ("dataset", "UniMed", None) in result and ("model", "UniMed-CLIP", None) in result
+
+
+def test_capitalized_ordinary_words_in_a_title_are_not_names(nlp):
+    result = found(nlp, "We study it.", title="Towards Robust And Fair Segmentation With Deep Networks: A Survey")
+    assert not any(kind in ("model", "dataset") for kind, _, _ in result)
