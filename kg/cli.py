@@ -175,3 +175,124 @@ def eval_command(predictions: Path, gold: Path, as_json: bool, errors: bool) -> 
             for label, items in (("  FP", error["false_positives"]), ("  FN", error["false_negatives"])):
                 for item in items:
                     click.echo(f"{label} {item['name']}  {item['aliases']}")
+
+
+def _store_option(command):
+    return click.option("--store", "store", required=True, type=click.Path(file_okay=False, path_type=Path),
+                        help="The folder `kg build` wrote.")(command)
+
+
+@main.command("build")
+@_input_options
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="The folder of the stores (created or extended).")
+@reports_errors
+def build_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool, out: Path) -> None:
+    """Build the knowledge graph: ingest, extract, link, and write every store to one folder.
+
+    Writes the embedded Cypher store (LadybugDB), the RDF store (Oxigraph) with Turtle,
+    N-Triples and JSON-LD exports, GraphML, and CSVs for neo4j-admin import. Building into an
+    existing folder adds the new papers to the ones it holds; the folder is replaced only when
+    the whole build succeeds.
+
+    \b
+    Example:
+      kg build ../shared/seeds --out graph
+      kg stats --store graph
+    """
+    from kg.build import build
+
+    with click.progressbar(length=0, label="building", file=sys.stderr) as bar:
+        report = build(paths, out, format=format_, skip_bad=skip_bad, on_paper=lambda record: bar.update(1))
+    _summarize_counts = ", ".join(f"{n} {label}" for label, n in report.nodes.items())
+    click.echo(
+        f"built {out}: {report.papers} papers ({report.added} new); nodes: {_summarize_counts}; "
+        f"edges: {sum(report.edges.values())}",
+        err=True,
+    )
+
+
+@main.command("stats")
+@_store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@reports_errors
+def stats_command(store: Path, as_json: bool) -> None:
+    """Count the nodes of each label and the edges of each type in each store of a build,
+    reading the stores themselves.
+
+    \b
+    Example:
+      kg stats --store graph --json
+    """
+    from kg.stores.cypher_store import connect, cypher_counts
+    from kg.stores.rdf_store import open_store, rdf_counts
+
+    cypher_nodes, cypher_edges = cypher_counts(connect(store / "cypher"))
+    rdf_nodes, rdf_edges = rdf_counts(open_store(store / "rdf"))
+    data = {"cypher": {"nodes": cypher_nodes, "edges": cypher_edges}, "rdf": {"nodes": rdf_nodes, "edges": rdf_edges}}
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    for kind in ("nodes", "edges"):
+        names = sorted(set(data["cypher"][kind]) | set(data["rdf"][kind]))
+        click.echo(f"{kind[:-1]:<14} {'cypher':>8} {'rdf':>8}")
+        for name in names:
+            click.echo(f"{name:<14} {data['cypher'][kind].get(name, 0):>8} {data['rdf'][kind].get(name, 0):>8}")
+        click.echo("")
+
+
+@main.command("validate")
+@_store_option
+@reports_errors
+def validate_command(store: Path) -> None:
+    """Check a build's RDF graph against the SHACL shapes in ontology/shapes.ttl; exit 1
+    with one line per violation when it does not conform.
+
+    \b
+    Example:
+      kg validate --store graph
+    """
+    from kg.validate import validate_store
+
+    violations = validate_store(store)
+    if violations:
+        for line in violations[:50]:
+            click.echo(line)
+        raise KGError(f"{store}: {len(violations)} SHACL violations")
+    click.echo(f"{store}: conforms to the shapes")
+
+
+@main.group("load")
+def load_group() -> None:
+    """Load a build into a server.
+
+    \b
+    Example:
+      kg load neo4j --store graph
+    """
+
+
+@load_group.command("neo4j")
+@_store_option
+@click.option("--database", default=None, help="The Neo4j database (the server's default if not given).")
+@reports_errors
+def load_neo4j_command(store: Path, database: str | None) -> None:
+    """Load a build into Neo4j with the official driver: uniqueness constraints, then batched
+    UNWIND ... MERGE in managed transactions, so a re-run changes nothing.
+
+    The connection comes from NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD (never from the
+    command line).
+
+    \b
+    Example:
+      NEO4J_URI=bolt://localhost:7687 kg load neo4j --store graph
+    """
+    from kg.stores.exports import read_graphml
+    from kg.stores.neo4j_loader import connect, load_into_neo4j
+
+    graph = read_graphml(store / "graph.graphml")
+    driver = connect()
+    try:
+        rows = load_into_neo4j(graph, driver, database=database)
+    finally:
+        driver.close()
+    click.echo(f"loaded {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges ({rows} rows merged)", err=True)
