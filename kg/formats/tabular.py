@@ -75,7 +75,8 @@ def paper_from_row(row: dict[str, Any], source: str, where: str) -> Paper | Skip
         published=str(_first(row, "published")) if _first(row, "published") else None,
         upvotes=_integer(row.get("upvotes")),
         url=_first(row, "url"),
-        sources=(source,),
+        # a file `kg ingest` wrote names the files its papers came from
+        sources=tuple(row["sources"]) if isinstance(row.get("sources"), list) and row["sources"] else (source,),
     )
 
 

@@ -35,6 +35,12 @@ def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         yield rows[start : start + BATCH_SIZE]
 
 
+def _present(rows: list[dict[str, Any]], properties: dict[str, str]) -> list[str]:
+    """The properties some row of the batch has a value for: a column of nulls has no type an
+    engine can infer, and setting it would only remove what is not there."""
+    return [name for name in properties if any(row.get(name) is not None for row in rows)]
+
+
 def merge_statements(graph: nx.MultiDiGraph) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """(Cypher, a batch of rows) for every node label, then every relationship type and pair."""
     for label, properties in NODE_PROPERTIES.items():
@@ -42,10 +48,9 @@ def merge_statements(graph: nx.MultiDiGraph) -> Iterator[tuple[str, list[dict[st
             ({name: d.get(name) for name in properties} for _, d in graph.nodes(data=True) if d["label"] == label),
             key=lambda row: row["id"],
         )
-        assignments = ", ".join(f"n.{name} = row.{name}" for name in properties if name != "id")
-        query = f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET {assignments}"
         for batch in _batches(rows):
-            yield query, batch
+            assignments = ", ".join(f"n.{name} = row.{name}" for name in _present(batch, properties) if name != "id")
+            yield f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}})" + (f" SET {assignments}" if assignments else ""), batch
     for kind, (properties, pairs) in EDGE_TYPES.items():
         for source_label, target_label in pairs:
             rows = sorted(
@@ -54,14 +59,13 @@ def merge_statements(graph: nx.MultiDiGraph) -> Iterator[tuple[str, list[dict[st
                  if d["type"] == kind and graph.nodes[a]["label"] == source_label and graph.nodes[b]["label"] == target_label),
                 key=lambda row: (row["source_id"], row["target_id"]),
             )
-            query = (
-                f"UNWIND $rows AS row MATCH (a:{source_label} {{id: row.source_id}}) MATCH (b:{target_label} {{id: row.target_id}}) "
-                f"MERGE (a)-[r:{kind}]->(b)"
-            )
-            if properties:
-                query += " SET " + ", ".join(f"r.{name} = row.{name}" for name in properties)
             for batch in _batches(rows):
-                yield query, batch
+                query = (
+                    f"UNWIND $rows AS row MATCH (a:{source_label} {{id: row.source_id}}) MATCH (b:{target_label} {{id: row.target_id}}) "
+                    f"MERGE (a)-[r:{kind}]->(b)"
+                )
+                assignments = ", ".join(f"r.{name} = row.{name}" for name in _present(batch, properties))
+                yield query + (f" SET {assignments}" if assignments else ""), batch
 
 
 def connection_settings() -> tuple[str, tuple[str, str]]:

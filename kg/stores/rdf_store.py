@@ -11,6 +11,7 @@ Every node has `rdf:type kg:<Label>` with the labels of `kg.graph`; every edge i
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from urllib.parse import quote
 
@@ -106,13 +107,24 @@ def to_rdf(graph: nx.MultiDiGraph) -> Graph:
 EXPORTS = {"graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld"}
 
 
+def _sorted_json(value):
+    if isinstance(value, dict):
+        return {key: _sorted_json(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return sorted((_sorted_json(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
+    return value
+
+
 def write_rdf_store(graph: nx.MultiDiGraph, folder: Path) -> None:
     """Write the Turtle, N-Triples and JSON-LD exports and bulk-load an Oxigraph store."""
     rdf = to_rdf(graph)
     for name, fmt in EXPORTS.items():
         data = rdf.serialize(format=fmt, encoding="utf-8")
-        if fmt == "nt":  # one triple per line, sorted, so that the same graph gives the same file
+        # the same graph gives the same bytes: N-Triples sorted by line, JSON-LD by value
+        if fmt == "nt":
             data = b"".join(sorted(line + b"\n" for line in data.splitlines() if line.strip()))
+        elif fmt == "json-ld":
+            data = json.dumps(_sorted_json(json.loads(data)), indent=2, ensure_ascii=False).encode("utf-8")
         Path(folder, name).write_bytes(data)
     store = pyoxigraph.Store(str(Path(folder, "oxigraph")))
     store.bulk_load(path=str(Path(folder, "graph.nt")), format=pyoxigraph.RdfFormat.N_TRIPLES)
