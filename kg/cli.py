@@ -201,12 +201,17 @@ def build_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool, 
     """
     from kg.build import build
 
-    with click.progressbar(length=0, label="building", file=sys.stderr) as bar:
-        report = build(paths, out, format=format_, skip_bad=skip_bad, on_paper=lambda record: bar.update(1))
-    _summarize_counts = ", ".join(f"{n} {label}" for label, n in report.nodes.items())
+    done = Counter()
+
+    def progress(record: dict) -> None:
+        done["papers"] += 1
+        if done["papers"] % 100 == 0:
+            click.echo(f"  extracted {done['papers']} papers", err=True)
+
+    report = build(paths, out, format=format_, skip_bad=skip_bad, on_paper=progress)
+    nodes = ", ".join(f"{n} {label}" for label, n in report.nodes.items())
     click.echo(
-        f"built {out}: {report.papers} papers ({report.added} new); nodes: {_summarize_counts}; "
-        f"edges: {sum(report.edges.values())}",
+        f"built {out}: {report.papers} papers ({report.added} new); nodes: {nodes}; edges: {sum(report.edges.values())}",
         err=True,
     )
 
