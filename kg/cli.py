@@ -301,3 +301,112 @@ def load_neo4j_command(store: Path, database: str | None) -> None:
     finally:
         driver.close()
     click.echo(f"loaded {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges ({rows} rows merged)", err=True)
+
+
+def _print_rows(rows: list[dict], output_format: str) -> None:
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+        return
+    columns = list(rows[0]) if rows else []
+    if output_format == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if row[c] is None else row[c] for c in columns])
+        return
+    cells = [[("" if row[c] is None else str(row[c]))[:60] for c in columns] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
+    for row in cells:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)))
+    click.echo(f"({len(rows)} rows)", err=True)
+
+
+@main.command("query")
+@click.argument("name", required=False)
+@click.option("--store", type=click.Path(file_okay=False, path_type=Path), help="The folder `kg build` wrote.")
+@click.option("--lang", type=click.Choice(["cypher", "sparql"]), help="The language (default: cypher, or the file's).")
+@click.option("--param", "params", multiple=True, metavar="K=V", help="A query parameter (repeatable).")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--neo4j", "on_neo4j", is_flag=True, help="Run the Cypher on the Neo4j server of NEO4J_URI instead.")
+@click.option("--list", "list_queries", is_flag=True, help="List the query library.")
+@reports_errors
+def query_command(name, store, lang, params, output_format, on_neo4j, list_queries) -> None:
+    """Run a query of the library by NAME, or a query FILE (.cypher or .sparql): Cypher on
+    the embedded store (or Neo4j with --neo4j), SPARQL on the RDF store. Parameters are bound
+    by the engine, never pasted into the query.
+
+    \b
+    Example:
+      kg query --list
+      kg query models-on-dataset --store graph --param dataset=MedMNIST
+      kg query models-on-dataset --store graph --lang sparql --format json
+    """
+    from kg.queries import load_library, query_from_file, run_cypher, run_cypher_neo4j, run_sparql
+
+    if list_queries:
+        library = load_library()
+        if output_format == "json":
+            click.echo(json.dumps([q.to_dict() for q in library.values()], indent=2))
+        else:
+            for query in library.values():
+                params_text = ", ".join(f"{p.name}={p.default}" for p in query.parameters.values())
+                click.echo(f"{query.name:<28} {query.title}" + (f"  [{params_text}]" if params_text else ""))
+        return
+    if not name:
+        raise click.UsageError("give a query NAME or FILE, or --list")
+    if Path(name).suffix in (".cypher", ".sparql") and Path(name).exists():
+        query, file_language = query_from_file(Path(name))
+        lang = lang or file_language
+    else:
+        library = load_library()
+        if name not in library:
+            raise KGError(f"no query named {name!r}; `kg query --list` shows the library")
+        query, lang = library[name], lang or "cypher"
+    given = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.UsageError(f"--param takes K=V, not {item!r}")
+        given[key.strip()] = value
+    values = query.bind(given)
+    text = query.text(lang)
+    if on_neo4j:
+        if lang != "cypher":
+            raise click.UsageError("--neo4j runs Cypher")
+        rows = run_cypher_neo4j(text, values)
+    else:
+        if store is None:
+            raise click.UsageError("give --store DIR (the folder `kg build` wrote)")
+        rows = run_cypher(store, text, values) if lang == "cypher" else run_sparql(store, text, values)
+    _print_rows(rows, output_format)
+
+
+@main.command("serve")
+@_store_option
+@click.option("--port", default=7878, show_default=True, help="The port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--timeout", "timeout", default=30, show_default=True, help="Seconds a query may run before it is stopped.")
+@reports_errors
+def serve_command(store: Path, port: int, host: str, timeout: int) -> None:
+    """Serve a build's RDF store as a read-only SPARQL 1.1 Protocol endpoint: queries by GET
+    or POST at /query, results in the standard formats by content negotiation, each query
+    stopped at the time limit, and updates refused.
+
+    \b
+    Example:
+      kg serve --store graph --port 7878
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query
+    """
+    from kg.serve import serve
+
+    location = store / "rdf" / "oxigraph"
+    if not location.exists():
+        raise KGError(f"no RDF store at {location}; run `kg build` first")
+    click.echo(f"SPARQL endpoint: http://{host}:{port}/query (read-only, {timeout} s per query)", err=True)
+    try:
+        serve(location, host, port, timeout)
+    except OSError as error:
+        raise KGError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None

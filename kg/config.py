@@ -14,6 +14,8 @@ FORMATS = ("listing", "jsonl", "csv", "arxiv", "pubmed", "bibtex", "openalex")
 
 # The ontology: a folder of SKOS Turtle files, one concept scheme per entity type.
 ONTOLOGY_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent / "ontology"
+# The query library: NAME.cypher and NAME.sparql files.
+QUERIES_DIR = ONTOLOGY_DIR.parent / "queries"
 # Concept IRIs are CONCEPT_NAMESPACE + type + "/" + slug; new entities minted by the linker
 # live under NEW_ENTITY_NAMESPACE + type + "/" + slug. A placeholder base until the project
 # has a permanent one.

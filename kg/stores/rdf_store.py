@@ -139,9 +139,12 @@ def open_store(folder: Path) -> pyoxigraph.Store:
     return pyoxigraph.Store.read_only(str(path))
 
 
-def sparql(store: pyoxigraph.Store, query: str) -> list[dict[str, object]]:
-    """The rows of a SPARQL SELECT query, each a dict of plain Python values."""
-    results = store.query(query)
+def sparql(store: pyoxigraph.Store, query: str, substitutions: dict | None = None) -> list[dict[str, object]]:
+    """The rows of a SPARQL SELECT query, each a dict of plain Python values; `substitutions`
+    pre-binds variables (pyoxigraph Variable -> term)."""
+    results = store.query(query, substitutions=substitutions or None)
+    if not hasattr(results, "variables"):
+        raise KGError("only SELECT queries return rows")
     names = [variable.value for variable in results.variables]
     return [{name: None if (term := solution[name]) is None else _python(term) for name in names} for solution in results]
 

@@ -1,0 +1,162 @@
+"""The query library: named questions in `queries/`, each a Cypher file and a SPARQL file.
+
+A query file starts with a header of comment lines (`//` in Cypher, `#` in SPARQL):
+
+    // title: Models evaluated on a dataset
+    // answers: Which models were evaluated on the given data set, with the metrics reported?
+    // param: dataset = BraTS (str) the data set's name
+
+Parameters are bound by the engine, never pasted into the text: `$dataset` in Cypher, the
+variable `?dataset` in SPARQL (pre-bound, as rdflib's initBindings; Oxigraph binds only
+projected variables, so a SPARQL query selects its parameters too, and the runner drops those
+constant columns). Both files of a query return the same columns, named alike, and the same
+rows on the same build.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg import config
+from kg.records import KGError
+
+LANGUAGES = {"cypher": ".cypher", "sparql": ".sparql"}
+_CONVERT = {"str": str, "int": int, "float": float}
+_HEADER = re.compile(r"^\s*(?://|#)\s*(\w+):\s*(.*)$")
+_PARAM = re.compile(r"^(\w+)\s*=\s*(.*?)\s*\((str|int|float)\)\s*(.*)$")
+
+
+@dataclass
+class Parameter:
+    name: str
+    default: Any
+    type: str
+    description: str = ""
+
+    def convert(self, text: str) -> Any:
+        try:
+            return _CONVERT[self.type](text)
+        except ValueError:
+            raise KGError(f"parameter {self.name} must be {self.type}, not {text!r}") from None
+
+
+@dataclass
+class Query:
+    name: str
+    title: str = ""
+    answers: str = ""
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def text(self, language: str) -> str:
+        if language not in self.files:
+            raise KGError(f"query {self.name!r} has no {language} version")
+        return self.files[language].read_text(encoding="utf-8")
+
+    def bind(self, given: dict[str, str]) -> dict[str, Any]:
+        """The parameter values: the defaults, overridden by `given` (text, converted)."""
+        unknown = set(given) - set(self.parameters)
+        if unknown:
+            raise KGError(f"query {self.name!r} has no parameter {', '.join(sorted(unknown))}")
+        return {name: p.convert(given[name]) if name in given else p.default for name, p in self.parameters.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "title": self.title, "answers": self.answers, "languages": sorted(self.files),
+            "parameters": [{"name": p.name, "default": p.default, "type": p.type, "description": p.description}
+                           for p in self.parameters.values()],
+        }
+
+
+def parse_header(text: str, query: Query) -> None:
+    """Read the title, answers and parameters of a query file's comment header into `query`."""
+    for line in text.splitlines():
+        match = _HEADER.match(line)
+        if not match:
+            if line.strip() and not line.strip().startswith(("//", "#")):
+                break
+            continue
+        key, value = match.groups()
+        if key == "title":
+            query.title = value.strip()
+        elif key == "answers":
+            query.answers = value.strip()
+        elif key == "param":
+            spec = _PARAM.match(value.strip())
+            if not spec:
+                raise KGError(f"query {query.name}: cannot read parameter line {value!r}")
+            name, default, kind, description = spec.groups()
+            query.parameters[name] = Parameter(name, _CONVERT[kind](default), kind, description)
+
+
+def load_library(folder: Path | None = None) -> dict[str, Query]:
+    """Every query of the library folder, by name."""
+    folder = Path(folder or config.QUERIES_DIR)
+    library: dict[str, Query] = {}
+    for path in sorted(folder.iterdir()):
+        language = next((lang for lang, ext in LANGUAGES.items() if path.suffix == ext), None)
+        if language is None:
+            continue
+        query = library.setdefault(path.stem, Query(path.stem))
+        query.files[language] = path
+        parse_header(path.read_text(encoding="utf-8"), query)
+    return library
+
+
+def query_from_file(path: Path) -> tuple[Query, str]:
+    """A query read from any file; its extension says its language."""
+    language = next((lang for lang, ext in LANGUAGES.items() if Path(path).suffix == ext), None)
+    if language is None:
+        raise KGError(f"{path}: a query file ends in .cypher or .sparql")
+    query = Query(Path(path).stem, files={language: Path(path)})
+    parse_header(Path(path).read_text(encoding="utf-8"), query)
+    return query, language
+
+
+def run_cypher(store: Path, text: str, parameters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of a Cypher query on the embedded store of a build."""
+    from kg.stores.cypher_store import connect, run_query
+
+    used = {name: value for name, value in parameters.items() if f"${name}" in text}
+    try:
+        return run_query(connect(Path(store) / "cypher"), text, used)
+    except RuntimeError as error:
+        raise KGError(f"Cypher: {' '.join(str(error).split())[:300]}") from None
+
+
+def run_cypher_neo4j(text: str, parameters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of a Cypher query on the Neo4j server of the environment."""
+    from neo4j.exceptions import Neo4jError
+
+    from kg.stores.neo4j_loader import connect
+
+    driver = connect()
+    try:
+        records, _, keys = driver.execute_query(text, parameters)
+        return [dict(zip(keys, record.values())) for record in records]
+    except Neo4jError as error:
+        raise KGError(f"Neo4j: {error.message}") from None
+    finally:
+        driver.close()
+
+
+def run_sparql(store: Path, text: str, parameters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of a SPARQL query on the RDF store of a build, parameters pre-bound as variables."""
+    import pyoxigraph
+
+    from kg.stores.rdf_store import open_store, sparql
+
+    substitutions = {
+        pyoxigraph.Variable(name): pyoxigraph.Literal(value)
+        for name, value in parameters.items()
+        if re.search(rf"\?{name}\b", text)
+    }
+    try:
+        rows = sparql(open_store(Path(store) / "rdf"), text, substitutions)
+    except (SyntaxError, RuntimeError) as error:
+        raise KGError(f"SPARQL: {' '.join(str(error).split())[:300]}") from None
+    # Oxigraph binds only projected variables; the parameter columns are constant, so drop them
+    return [{k: v for k, v in row.items() if k not in parameters} for row in rows]
