@@ -219,15 +219,24 @@ def build_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool, 
 @main.command("stats")
 @_store_option
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.option("--plot", "plot_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write PNG charts (entities per type, top datasets per modality, papers per year) to this folder.")
 @reports_errors
-def stats_command(store: Path, as_json: bool) -> None:
+def stats_command(store: Path, as_json: bool, plot_dir: Path | None) -> None:
     """Count the nodes of each label and the edges of each type in each store of a build,
     reading the stores themselves.
 
     \b
     Example:
       kg stats --store graph --json
+      kg stats --store graph --plot charts
     """
+    if plot_dir is not None:
+        from kg.stores.exports import read_graphml
+        from kg.visualize import write_charts
+
+        for path in write_charts(read_graphml(store / "graph.graphml"), plot_dir):
+            click.echo(f"wrote {path}", err=True)
     from kg.stores.cypher_store import connect, cypher_counts
     from kg.stores.rdf_store import open_store, rdf_counts
 
@@ -410,3 +419,45 @@ def serve_command(store: Path, port: int, host: str, timeout: int) -> None:
         serve(location, host, port, timeout)
     except OSError as error:
         raise KGError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
+@main.command("viz")
+@_store_option
+@click.option("--query", "query_name", help="Draw the nodes the rows of this library query name (its Cypher version).")
+@click.option("--param", "params", multiple=True, metavar="K=V", help="A parameter of the query (repeatable).")
+@click.option("--entity", help="Draw this entity (id or name) and its neighbours.")
+@click.option("-o", "--output", default="graph.html", show_default=True, type=click.Path(dir_okay=False, path_type=Path))
+@reports_errors
+def viz_command(store: Path, query_name: str | None, params: tuple[str, ...], entity: str | None, output: Path) -> None:
+    """Write an interactive page of (part of) a build's graph, drawn by Neo4j's neo4j-viz,
+    coloured by label as in Neo4j Browser, with captions. Without --query or --entity, the
+    most connected nodes are drawn.
+
+    \b
+    Example:
+      kg viz --store graph --entity MedSAM -o medsam.html
+      kg viz --store graph --query leaderboard --param dataset=MedMNIST -o leaderboard.html
+    """
+    from kg.atomic_file import write_atomically
+    from kg.queries import load_library, run_cypher
+    from kg.stores.exports import read_graphml
+    from kg.visualize import find_node, graph_page, neighbourhood, nodes_in_rows, overview
+
+    graph = read_graphml(store / "graph.graphml")
+    if entity and query_name:
+        raise click.UsageError("give --query or --entity, not both")
+    if entity:
+        part, title = neighbourhood(graph, find_node(graph, entity)), f"kg: {entity}"
+    elif query_name:
+        library = load_library()
+        if query_name not in library:
+            raise KGError(f"no query named {query_name!r}; `kg query --list` shows the library")
+        query = library[query_name]
+        given = dict(item.partition("=")[::2] for item in params)
+        rows = run_cypher(store, query.text("cypher"), query.bind(given))
+        part, title = nodes_in_rows(graph, rows), f"kg: {query.title}"
+    else:
+        part, title = overview(graph), "kg"
+    with write_atomically(output) as handle:
+        handle.write(graph_page(part, title=title))
+    click.echo(f"wrote {output}: {part.number_of_nodes()} nodes, {part.number_of_edges()} edges", err=True)
