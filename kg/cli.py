@@ -341,8 +341,10 @@ def _print_rows(rows: list[dict], output_format: str) -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--neo4j", "on_neo4j", is_flag=True, help="Run the Cypher on the Neo4j server of NEO4J_URI instead.")
 @click.option("--list", "list_queries", is_flag=True, help="List the query library.")
+@click.option("--guide", "guide_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a Neo4j Browser guide of the library to this HTML file (play it with :play).")
 @reports_errors
-def query_command(name, store, lang, params, output_format, on_neo4j, list_queries) -> None:
+def query_command(name, store, lang, params, output_format, on_neo4j, list_queries, guide_path) -> None:
     """Run a query of the library by NAME, or a query FILE (.cypher or .sparql): Cypher on
     the embedded store (or Neo4j with --neo4j), SPARQL on the RDF store. Parameters are bound
     by the engine, never pasted into the query.
@@ -352,9 +354,18 @@ def query_command(name, store, lang, params, output_format, on_neo4j, list_queri
       kg query --list
       kg query models-on-dataset --store graph --param dataset=MedMNIST
       kg query models-on-dataset --store graph --lang sparql --format json
+      kg query --guide guide.html
     """
     from kg.queries import load_library, query_from_file, run_cypher, run_cypher_neo4j, run_sparql
 
+    if guide_path:
+        from kg.atomic_file import write_atomically
+        from kg.queries import browser_guide
+
+        with write_atomically(guide_path) as handle:
+            handle.write(browser_guide(load_library()))
+        click.echo(f"wrote {guide_path}; in Neo4j Browser: :play <its URL>", err=True)
+        return
     if list_queries:
         library = load_library()
         if output_format == "json":

@@ -160,3 +160,30 @@ def run_sparql(store: Path, text: str, parameters: dict[str, Any]) -> list[dict[
         raise KGError(f"SPARQL: {' '.join(str(error).split())[:300]}") from None
     # Oxigraph binds only projected variables; the parameter columns are constant, so drop them
     return [{k: v for k, v in row.items() if k not in parameters} for row in rows]
+
+
+def browser_guide(library: dict[str, Query]) -> str:
+    """A Neo4j Browser guide (play it with `:play <url of the file>`): one slide per query of
+    the library, with its `:param` lines and its Cypher, ready to run."""
+    from html import escape
+
+    slides = []
+    for query in library.values():
+        if "cypher" not in query.files:
+            continue
+        params = "".join(
+            f'<pre class="pre-scrollable code runnable">:param {p.name} =&gt; {escape(repr(p.default))}</pre>\n'
+            for p in query.parameters.values()
+        )
+        body = "\n".join(line for line in query.text("cypher").splitlines() if not line.lstrip().startswith("//"))
+        slides.append(
+            f'<slide class="row-fluid">\n<div class="col-sm-12">\n<h3>{escape(query.title)}</h3>\n'
+            f"<p>{escape(query.answers)}</p>\n{params}"
+            f'<pre class="pre-scrollable code runnable">{escape(body.strip())}</pre>\n</div>\n</slide>'
+        )
+    return (
+        '<article class="guide">\n<carousel class="deck container-fluid">\n'
+        '<slide class="row-fluid">\n<div class="col-sm-12">\n<h3>kg: the medical-imaging AI literature</h3>\n'
+        "<p>The questions of the kg query library. Load a build first with <code>kg load neo4j --store DIR</code>.</p>\n"
+        "</div>\n</slide>\n" + "\n".join(slides) + "\n</carousel>\n</article>\n"
+    )

@@ -37,3 +37,15 @@ def run_kg():
 
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory):
+    """A build of the four seed pages, shared by the tests that need the real corpus."""
+    path = SHARED / "seeds"
+    if not path.is_dir():
+        pytest.skip("the shared seed pages are not beside this checkout")
+    out = tmp_path_factory.mktemp("seeds") / "graph"
+    result = CliRunner().invoke(main, ["build", str(path), "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return out
