@@ -8,12 +8,14 @@ one prediction cannot be credited for two gold entities.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.records import ENTITY_TYPES, normalize_title
+from kg.formats.lines import read_lines, utf8_problem
+from kg.records import ENTITY_TYPES, BadInput, normalize_title
 
 
 def match_key(text: str) -> str:
@@ -230,11 +232,6 @@ def format_table(result: Evaluation) -> str:
 
 def read_records(path) -> list[dict]:
     """The JSON objects of a JSON Lines file; a bad line raises BadInput naming it."""
-    import json
-
-    from kg.formats.lines import read_lines, utf8_problem
-    from kg.records import BadInput
-
     records = []
     for number, text in read_lines(path):
         if text is None or utf8_problem(text):

@@ -19,6 +19,8 @@ from rapidfuzz import fuzz, process
 from kg import config
 from kg.ontology import Ontology, label_key
 from kg.records import ENTITY_TYPES, Entity, LinkedMention, Mention, Paper
+from kg.relations import find_introduced, find_relations
+from kg.results import find_results
 
 SCORES = {"exact": 1.0, "normalized": 0.95, "abbreviation": 0.9, "new": 0.5}
 
@@ -151,9 +153,6 @@ def paper_entities(linked: Iterable[LinkedMention], ontology: Ontology) -> dict[
 def paper_record(paper: Paper, linked: list[LinkedMention], ontology: Ontology) -> dict[str, Any]:
     """One line of `kg extract` output, in the record format of the annotation guidelines,
     with the paper's relations besides."""
-    from kg.relations import find_introduced, find_relations
-    from kg.results import find_results
-
     mentions = reported_entities(linked, ontology)
     entities = paper_entities(linked, ontology)
     introduced = find_introduced(paper, mentions)
