@@ -1,0 +1,7 @@
+// title: Concepts under a broader concept
+// answers: Which concepts fall under the given concept in the hierarchy (BROADER, PART_OF for organs), itself included, and how many papers mention each?
+// param: concept = X-ray (str) the broader concept's name
+MATCH (c)-[:BROADER|PART_OF*0..6]->(top {name: $concept})
+OPTIONAL MATCH (p:Paper)-[:MENTIONS]->(c)
+RETURN c.name AS narrower, count(DISTINCT p) AS papers
+ORDER BY papers DESC, narrower

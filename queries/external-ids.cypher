@@ -1,0 +1,10 @@
+// title: Entities linked to an external vocabulary
+// answers: Which entities are linked to an external identifier (RadLex, UBERON, MeSH, Wikidata, arXiv...) whose IRI contains the given text, and to which one?
+// param: source = radlex.org (str) text the external IRI contains, e.g. radlex.org, UBERON_, mesh, arxiv.org
+MATCH (e)
+WHERE e.external_ids IS NOT NULL
+UNWIND e.external_ids AS external_id
+WITH e, external_id
+WHERE external_id CONTAINS $source
+RETURN e.name AS entity, external_id
+ORDER BY entity, external_id
