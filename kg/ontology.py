@@ -10,7 +10,6 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -146,12 +145,3 @@ class Ontology:
         """The broadest concept above `iri` in its scheme (itself when it has no broader)."""
         chain = [a for a in self.ancestors(iri) if self.concepts[a].type == self.concepts[iri].type]
         return chain[-1] if chain else iri
-
-    @cached_property
-    def label_index(self) -> dict[str, list[tuple[str, str]]]:
-        """Label key -> [(label as written, concept IRI)], for fuzzy search over all labels."""
-        index: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for concept in self.concepts.values():
-            for label in concept.labels:
-                index[label_key(label)].append((label, concept.iri))
-        return index

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 
@@ -74,10 +74,6 @@ class Paper:
         data["authors"] = list(self.authors)
         data["sources"] = list(self.sources)
         return data
-
-    @classmethod
-    def field_names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
 
 
 def normalize_title(title: str) -> str:

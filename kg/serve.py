@@ -90,9 +90,6 @@ class SparqlEndpoint(ThreadingHTTPServer):
 class SparqlHandler(BaseHTTPRequestHandler):
     server: SparqlEndpoint
 
-    def log_message(self, format: str, *args) -> None:  # one line per request on stderr
-        super().log_message(format, *args)
-
     def _send(self, status: int, media: str, body: bytes) -> None:
         self.send_response(status)
         self.send_header("Content-Type", media + ("; charset=utf-8" if media.startswith("text/") else ""))
