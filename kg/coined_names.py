@@ -10,6 +10,7 @@ Its type comes from its own shape (a size suffix such as -25M marks a data set; 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Acronyms of generic classes, units, venues and the like that are never a model or data set
 # name on their own (the guidelines exclude CNN, GAN, LLM, VLM and similar).
@@ -47,12 +48,15 @@ _CONTEXT_DATASET = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 18)
 def looks_coined(word: str) -> bool:
     """True when a word has the shape of a coined model or data set name.
 
     >>> [looks_coined(w) for w in ("MedViTV2", "SAM-Med2D", "YOLOv8", "Model", "CNN", "3D", "COVID-19")]
     [True, True, True, False, False, False, False]
     """
+    if word == word.lower():  # every coined shape has a capital; most words have none
+        return False
     word = re.sub(r"(?<=[A-Z])s$", "", word)  # MVLMs -> MVLM
     if len(word) < 2 or word in GENERIC_ACRONYMS or word.upper() in GENERIC_ACRONYMS or _DIMENSION.match(word):
         return False

@@ -2,8 +2,10 @@
 
 A blank English pipeline (no pretrained weights) with components registered the spaCy way:
 
-    sentencizer -> kg_title_break -> kg_token_norms -> kg_abbreviations
-                -> kg_ontology_matcher -> kg_coined_names
+    kg_sentences -> kg_abbreviations -> kg_ontology_matcher -> kg_coined_names
+
+Each word's NORM (what the ontology matcher compares) is `token_norm` of its text, set on the
+vocabulary once per word.
 
 Every mention lands in `doc.spans["kg_mentions"]`, labelled with its entity type, with the
 concept IRI as `kb_id_` when the ontology knows it. spaCy objects never leave this module:
@@ -13,15 +15,22 @@ concept IRI as `kb_id_` when the ontology knows it. spaCy objects never leave th
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+import numpy
 import spacy
+from spacy.attrs import IDX, IS_PUNCT, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.pipeline import Sentencizer
+from spacy.strings import hash_string
+from spacy.tokenizer import Tokenizer
 from spacy.util import filter_spans
+from spacy.vocab import Vocab
 
 from kg import config
 from kg.abbreviations import is_short_form, long_form_start
@@ -39,8 +48,10 @@ from kg.ontology import Ontology, spell_out_greek
 from kg.records import ENTITY_TYPES, Mention, Paper
 
 MENTIONS = "kg_mentions"
-_NOT_MENTIONS = re.compile("|".join(config.NOT_MENTIONS), re.I)
+# one word boundary in front of every phrase lets the regex engine skip most positions quickly
+_NOT_MENTIONS = re.compile(r"\b(?:%s)" % "|".join(p.removeprefix(r"\b") for p in config.NOT_MENTIONS), re.I)
 TITLE_BREAK = "\n\n"
+_OPEN_HASH = hash_string("(")
 
 Doc.set_extension("abbreviations", default=[], force=True)
 Doc.set_extension("name_parts", default=[], force=True)  # known names inside coined ones
@@ -51,6 +62,7 @@ Span.set_extension("short_form", default=None, force=True)
 Span.set_extension("exact_chars", default=None, force=True)
 
 
+@lru_cache(maxsize=1 << 18)
 def token_norm(text: str) -> str:
     """The form a token is matched in: acronyms (two capitals or more) as written, other
     words in lower case; a plural "s" dropped; Greek letters spelled out.
@@ -90,65 +102,128 @@ def label_variants(label: str) -> set[str]:
     return variants
 
 
+class TextKeepingTokenizer:
+    """The pipeline's tokenizer, keeping each doc's text: `doc.text` joins every token again
+    on each call, which costs more than tokenizing."""
+
+    def __init__(self, tokenizer: Tokenizer):
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc.user_data["kg_text"] = text
+        return doc
+
+
+def text_of(doc: Doc) -> str:
+    """The doc's text, as `TextKeepingTokenizer` kept it."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
+
+
+def sentence_chars(span: Span) -> tuple[int, int]:
+    """(start_char, end_char) of the sentence a span starts in (`span.sent` would walk the doc)."""
+    starts = span.doc.user_data["kg_sentence_starts"]
+    index = bisect_right(starts, span.start_char) - 1
+    return starts[index], starts[index + 1]
+
+
 @lru_cache(maxsize=4)
 def load_ontology(folder: str | None = None) -> Ontology:
     return Ontology.load(folder)
 
 
-@Language.component("kg_title_break")
-def break_after_title(doc: Doc) -> Doc:
-    """The title is its own sentence, whatever punctuation it ends with."""
-    for token in doc[1:]:
-        if TITLE_BREAK in doc[token.i - 1].whitespace_ or TITLE_BREAK in doc[token.i - 1].text:
-            token.is_sent_start = True
+# Components read token attributes as arrays (`doc.to_array`): making a Python Token object per
+# token costs more than all the matching, so no component walks the doc token by token.
+_SENTENCE_END_HASHES = frozenset(hash_string(char) for char in Sentencizer.default_punct_chars)
+
+
+@Language.component("kg_sentences")
+def split_sentences(doc: Doc) -> Doc:
+    """Sentence starts as spaCy's sentencizer sets them (a token after ".", "!" or "?" and
+    any punctuation following it), and the title as a sentence of its own whatever it ends with."""
+    if not len(doc):
+        return doc
+    rows = doc.to_array([ORTH, IS_PUNCT, IDX]).tolist()
+    starts = [0]
+    seen_end = False
+    for index, (orth, is_punct, _) in enumerate(rows):
+        is_end = orth in _SENTENCE_END_HASHES
+        if seen_end and not is_punct and not is_end:
+            starts.append(index)
+            seen_end = False
+        elif is_end:
+            seen_end = True
+    text = text_of(doc)
+    offsets = [row[2] for row in rows]
+    position = text.find(TITLE_BREAK)
+    while position != -1:
+        index = bisect_left(offsets, position + len(TITLE_BREAK))
+        if index < len(doc):
+            starts.append(index)
+        position = text.find(TITLE_BREAK, position + len(TITLE_BREAK))
+    starts = sorted(set(starts))
+    flags = numpy.full(len(doc), -1, dtype=numpy.int64)
+    flags[starts] = 1
+    doc.from_array([SENT_START], flags.astype(numpy.uint64))
+    doc.user_data["kg_sentence_tokens"] = starts + [len(doc)]
+    doc.user_data["kg_sentence_starts"] = [offsets[i] for i in starts] + [len(text)]
     return doc
 
 
-@Language.component("kg_token_norms")
-def set_token_norms(doc: Doc) -> Doc:
-    """Set each token's NORM, the attribute the ontology matcher compares."""
-    for token in doc:
-        token.norm_ = token_norm(token.text)
-    return doc
+def use_token_norms(vocab: Vocab) -> None:
+    """Make `token_norm` the NORM of every word the vocabulary holds or will hold: the ontology
+    matcher compares NORMs, and a word's norm is set once, not for each of its tokens."""
+    vocab.lex_attr_getters[NORM] = token_norm
+    for lexeme in vocab:
+        lexeme.norm_ = token_norm(lexeme.text)
 
 
-def _words_before(doc: Doc, sentence: Span, end_char: int) -> list[tuple[str, int, int]]:
-    """The whitespace-separated words of `sentence` that end before `end_char`, with offsets."""
-    return [
-        (m.group(), m.start(), m.end())
-        for m in re.finditer(r"\S+", doc.text[sentence.start_char : end_char])
-    ]
+def _sentence_tokens(doc: Doc, index: int) -> tuple[int, int]:
+    """(first token, end token) of the sentence holding token `index`."""
+    bounds = doc.user_data["kg_sentence_tokens"]
+    position = bisect_right(bounds, index) - 1
+    return bounds[position], bounds[position + 1]
+
+
+def _words_before(text: str, start_char: int, end_char: int) -> list[tuple[str, int, int]]:
+    """The whitespace-separated words of text[start_char:end_char], with offsets from start_char."""
+    return [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", text[start_char:end_char])]
 
 
 @Language.component("kg_abbreviations")
 def find_abbreviations(doc: Doc) -> Doc:
     """Find "long form (SF)" and "SF (long form)" definitions; store (short, long) span pairs."""
     pairs = []
-    for sentence in doc.sents:
-        for token in sentence:
-            if token.text != "(":
-                continue
-            close = next((t for t in doc[token.i + 1 : min(token.i + 14, sentence.end)] if t.text.startswith(")")), None)
-            if close is None or close.i == token.i + 1:
-                continue
-            inner = doc[token.i + 1 : close.i]
-            inner_text = inner.text.strip()
-            if is_short_form(inner_text) and not re.search(r"[,;=<>]", inner_text):
-                words = _words_before(doc, sentence, token.idx)
-                words = [(re.sub(r"^\W+|[,:;]$", "", w), s + len(w) - len(w.lstrip("(\"'")), e) for w, s, e in words]
-                start = long_form_start(inner_text, [w for w, _, _ in words])
-                if start is not None:
-                    long = doc.char_span(sentence.start_char + words[start][1], sentence.start_char + words[-1][2], alignment_mode="expand")
-                    if long is not None:
-                        pairs.append((inner, long))
-                continue
-            previous = re.search(r"(\S+)\s*$", doc.text[sentence.start_char : token.idx])
-            inner_words = inner_text.split()
-            if previous and len(inner_words) >= 2 and is_short_form(previous.group(1)):
-                if long_form_start(previous.group(1), inner_words) == 0:
-                    short = doc.char_span(sentence.start_char + previous.start(1), sentence.start_char + previous.end(1))
-                    if short is not None:
-                        pairs.append((short, inner))
+    text = text_of(doc)
+    strings = doc.vocab.strings
+    rows = doc.to_array([ORTH, IDX]).tolist()
+    for open_index in [i for i, (orth, _) in enumerate(rows) if orth == _OPEN_HASH]:
+        first, end = _sentence_tokens(doc, open_index)
+        sentence_start, open_char = rows[first][1], rows[open_index][1]
+        close = next((i for i in range(open_index + 1, min(open_index + 14, end)) if strings[rows[i][0]].startswith(")")), None)
+        if close is None or close == open_index + 1:
+            continue
+        inner = doc[open_index + 1 : close]
+        inner_text = inner.text.strip()
+        if is_short_form(inner_text) and not re.search(r"[,;=<>]", inner_text):
+            words = _words_before(text, sentence_start, open_char)
+            words = [(re.sub(r"^\W+|[,:;]$", "", w), s + len(w) - len(w.lstrip("(\"'")), e) for w, s, e in words]
+            start = long_form_start(inner_text, [w for w, _, _ in words])
+            if start is not None:
+                long = doc.char_span(sentence_start + words[start][1], sentence_start + words[-1][2], alignment_mode="expand")
+                if long is not None:
+                    pairs.append((inner, long))
+            continue
+        previous = re.search(r"(\S+)\s*$", text[sentence_start:open_char])
+        inner_words = inner_text.split()
+        if previous and len(inner_words) >= 2 and is_short_form(previous.group(1)):
+            if long_form_start(previous.group(1), inner_words) == 0:
+                short = doc.char_span(sentence_start + previous.start(1), sentence_start + previous.end(1))
+                if short is not None:
+                    pairs.append((short, inner))
     doc._.abbreviations = pairs
     return doc
 
@@ -165,6 +240,16 @@ def _joined_to_a_longer_name(doc: Doc, start: int, end: int) -> bool:
     return bool(before and re.search(r"[A-Z]", doc[start - 2].text))
 
 
+def _label_tokenizer(nlp: Language) -> Tokenizer:
+    """A tokenizer like the pipeline's, on its vocabulary, for the ontology's labels: a tokenizer
+    caches only the first 10,000 chunks it sees, and those should be words of papers."""
+    own = getattr(nlp.tokenizer, "tokenizer", nlp.tokenizer)
+    return Tokenizer(
+        nlp.vocab, rules=own.rules, prefix_search=own.prefix_search, suffix_search=own.suffix_search,
+        infix_finditer=own.infix_finditer, token_match=own.token_match, url_match=own.url_match,
+    )
+
+
 class OntologyMatcher:
     """Match the labels of every ontology concept, case- and variant-aware, on whole tokens."""
 
@@ -172,22 +257,23 @@ class OntologyMatcher:
         self.ontology = load_ontology(ontology_dir)
         self.norm_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.exact_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        make_doc = _label_tokenizer(nlp)
         for concept in self.ontology.concepts.values():
             if concept.type not in ENTITY_TYPES:
                 continue
             patterns = []
             for label in (concept.label, *concept.alt_labels):
                 for variant in label_variants(label):
-                    patterns.append(set_token_norms(nlp.make_doc(variant)))
+                    patterns.append(make_doc(variant))
             self.norm_matcher.add(concept.iri, patterns)
             if concept.case_sensitive_labels:
-                self.exact_matcher.add(concept.iri, [nlp.make_doc(label) for label in concept.case_sensitive_labels])
+                self.exact_matcher.add(concept.iri, [make_doc(label) for label in concept.case_sensitive_labels])
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
         by_type: dict[str, list[Span]] = {kind: [] for kind in ENTITY_TYPES}
         matches = list(self.norm_matcher(doc)) + list(self.exact_matcher(doc))
-        ordinary = [m.span() for m in _NOT_MENTIONS.finditer(doc.text)]
+        ordinary = [m.span() for m in _NOT_MENTIONS.finditer(text_of(doc))]
         for match_id, start, end in sorted(matches, key=lambda m: (m[1], -m[2], strings[m[0]])):
             iri = strings[match_id]
             kind = self.ontology[iri].type
@@ -224,12 +310,12 @@ class OntologyMatcher:
                 alias._.source = "abbreviation"
                 spans.append(alias)
             short_text = short.text.strip()
-            long_text = long.text.strip() if concept.start == short.start else doc.text[concept.start_char : concept.end_char]
+            long_text = long.text.strip() if concept.start == short.start else text_of(doc)[concept.start_char : concept.end_char]
             for span in spans:
                 if (span.start, span.end) in ((short.start, short.end), (long.start, long.end)) and span.kb_id_ == concept.kb_id_:
                     span._.short_form, span._.long_form = short_text, long_text
             taken = {(s.start, s.label_) for s in spans}
-            for match in re.finditer(rf"(?<![\w-]){re.escape(short_text)}(?![\w-])", doc.text):
+            for match in re.finditer(rf"(?<![\w-]){re.escape(short_text)}(?![\w-])", text_of(doc)):
                 span = doc.char_span(match.start(), match.end())
                 if span is None or (span.start, concept.label_) in taken:
                     continue
@@ -245,7 +331,8 @@ def make_ontology_matcher(nlp: Language, name: str, ontology_dir: str | None) ->
     return OntologyMatcher(nlp, name, ontology_dir)
 
 
-_WORD = re.compile(r"(?<![\w/.\-@])[A-Za-z0-9][\w+.\-&]*[\w+]|(?<![\w/.\-@])[A-Za-z]{2}\b")
+# a word with a capital in it (every coined name has one), not inside a path, address or number
+_WORD = re.compile(r"(?<![\w/.\-@])(?=[\w+.\-&]*[A-Z])(?:[A-Za-z0-9][\w+.\-&]*[\w+]|[A-Za-z]{2}\b)")
 _URL_NEARBY = re.compile(r"https?://|www\.|\.(?:com|org|io|edu)\b|github|@")
 
 
@@ -277,8 +364,8 @@ def _coined_type(name: str, occurrences: list[Span], defined: dict[str, str], pa
 
 def _around(span: Span) -> tuple[str, str]:
     """The text of the span's sentence before it and after it."""
-    sentence, text = span.sent, span.doc.text
-    return text[sentence.start_char : span.start_char], text[span.end_char : sentence.end_char]
+    (start, end), text = sentence_chars(span), text_of(span.doc)
+    return text[start : span.start_char], text[span.end_char : end]
 
 
 def _head(long: Span, spans: list[Span]) -> Span | None:
@@ -309,7 +396,7 @@ def find_coined_names(doc: Doc, ontology: Ontology) -> Doc:
             continue
         head = _head(long, spans)
         kind = head.label_ if head is not None else kind
-        after = type_from_context("", doc.text[short.end_char : short.end_char + 40].lstrip(") "))
+        after = type_from_context("", text_of(doc)[short.end_char : short.end_char + 40].lstrip(") "))
         if after == "dataset" or (after == "model" and kind not in ("task", "metric")):
             kind, head = after, None  # "the Lung Cancer (LC) dataset"
         defined[short_text] = kind
@@ -323,15 +410,15 @@ def find_coined_names(doc: Doc, ontology: Ontology) -> Doc:
             new.append(span)
         known.append((long.start_char, long.end_char))
     occurrences: dict[str, list[Span]] = {}
-    for start, end in defined_names(doc.text):
-        name = doc.text[start:end]
+    for start, end in defined_names(text_of(doc)):
+        name = text_of(doc)[start:end]
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or any(a <= start and end <= b for a, b in known) or name in GENERIC_ACRONYMS:
             continue
         span._.exact_chars = (start, end)
         occurrences.setdefault(name, []).append(span)
         known.append((start, end))
-    for match in _WORD.finditer(doc.text):
+    for match in _WORD.finditer(text_of(doc)):
         name = strip_modifier(match.group())
         start, end = match.start(), match.start() + len(name)
         # a word one known mention covers whole is known; one that only contains a known
@@ -340,8 +427,8 @@ def find_coined_names(doc: Doc, ontology: Ontology) -> Doc:
             continue
         if re.search(r"[a-z]{2}\.[A-Z]", name):  # "dataset.Our": a missing space, not a name
             continue
-        context = doc.text[max(0, start - 30) : end + 30]
-        if _URL_NEARBY.search(context) and re.search(r"[/@]", doc.text[max(0, start - 2) : end + 2]):
+        context = text_of(doc)[max(0, start - 30) : end + 30]
+        if _URL_NEARBY.search(context) and re.search(r"[/@]", text_of(doc)[max(0, start - 2) : end + 2]):
             continue
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None:
@@ -367,9 +454,9 @@ def build_pipeline(ontology_dir: str | None = None) -> Language:
     # its period off, which English rules leave on to keep "U.S." whole
     suffixes = [*nlp.Defaults.suffixes, r"(?<=[a-z0-9][A-Z])\.", r"(?<=[A-Z]{2})\."]
     nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("kg_title_break")
-    nlp.add_pipe("kg_token_norms")
+    use_token_norms(nlp.vocab)
+    nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
+    nlp.add_pipe("kg_sentences")
     nlp.add_pipe("kg_abbreviations")
     config = {"ontology_dir": str(ontology_dir) if ontology_dir else None}
     nlp.add_pipe("kg_ontology_matcher", config=config)
@@ -385,11 +472,11 @@ def _mention(paper: Paper, span: Span) -> Mention:
     return Mention(
         paper_id=paper.id,
         type=span.label_,
-        text=span.doc.text[start:end],
+        text=text_of(span.doc)[start:end],
         field="title" if in_title else "abstract",
         start=start - offset,
         end=end - offset,
-        sentence=span.sent.text.strip(),
+        sentence=text_of(span.doc)[slice(*sentence_chars(span))].strip(),
         concept=span.kb_id_ or None,
         long_form=span._.long_form,
         short_form=span._.short_form,
