@@ -1,5 +1,13 @@
 """`kg build`: ingest, extract, link and graph, then every store and export in one folder.
 
+A build streams. The papers are gathered (copies merged) in an SQLite file beside the build,
+then read back in id order in chunks; each chunk is analyzed on its own (in this process, on
+local worker processes or on a Dask cluster) into its lines of the JSONL files and its rows,
+already encoded as parts of each bulk-loadable output (Parquet for the Cypher store,
+N-Triples, neo4j-admin CSVs, GraphML). Only the entities, shared between papers, are merged in
+memory. At the end the parts are merged and bulk-loaded. Results come back in chunk order, so
+a build is the same byte for byte however and wherever it ran.
+
 A build is written beside the target folder and swapped in only when complete, so a failed or
 interrupted build leaves the folder as it was. The folder keeps the papers it was built from
 (`papers.jsonl`): building again with more input rebuilds from the union, so a second build of
@@ -10,7 +18,7 @@ Layout of a build folder:
     papers.jsonl        the papers, one per line (as `kg ingest` writes them)
     extraction.jsonl    the extraction record of each paper (as `kg extract` writes them)
     cypher/             the embedded Cypher store (LadybugDB)
-    rdf/                graph.ttl, graph.nt, graph.jsonld and the Oxigraph store (oxigraph/)
+    rdf/                graph.nt, graph.ttl, graph.jsonld and the Oxigraph store (oxigraph/)
     graph.graphml       the graph for networkx and other tools
     neo4j/              CSVs and the command for neo4j-admin database import
     manifest.json       node and edge counts, and the kg version that built it
@@ -21,23 +29,22 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-import networkx as nx
-
-from kg import __version__
-from kg.atomic_file import write_atomically
+from kg import __version__, config
+from kg.executors import run_in_order
 from kg.extract import build_pipeline, extract_mentions, load_ontology
-from kg.graph import add_paper, label_counts
-from kg.ingest import ingest, write_papers
+from kg.graph import EntityGraph, add_counts, paper_rows
+from kg.ingest import PaperSpool, read_papers
 from kg.link import Linker, link_mentions, paper_record
-from kg.ontology import Ontology
-from kg.records import IngestReport, LinkedMention, Paper
-from kg.stores.cypher_store import write_cypher_store
-from kg.stores.exports import write_graphml, write_neo4j_csvs
-from kg.stores.rdf_store import write_rdf_store
+from kg.records import ChunkResult, GraphRows, IngestReport, Paper
+from kg.stores.cypher_store import parquet_parts, write_cypher_store
+from kg.stores.exports import graphml_part, merge_graphml, merge_neo4j_csvs, neo4j_csv_parts
+from kg.stores.rdf_store import ntriples, write_rdf_store
 
 PAPERS_FILE = "papers.jsonl"
 
@@ -49,64 +56,139 @@ class BuildReport:
     added: int = 0
     nodes: dict[str, int] = field(default_factory=dict)
     edges: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
 
 
-def analyze(papers: Iterable[Paper], ontology: Ontology) -> Iterator[tuple[Paper, list[LinkedMention], dict]]:
-    """Each paper with its linked mentions and its extraction record."""
-    linker = Linker(ontology)
-    for paper, mentions in extract_mentions(papers, build_pipeline()):
+@lru_cache(maxsize=1)
+def _analyzer():
+    """The pipeline, ontology and linker of this process, made once."""
+    ontology = load_ontology()
+    return build_pipeline(), ontology, Linker(ontology)
+
+
+def encode_parts(rows: GraphRows) -> dict[str, bytes]:
+    """The rows as a part of every bulk-loadable output, by part name."""
+    parts = {f"cypher/{name}.parquet": data for name, data in parquet_parts(rows).items()}
+    parts |= {f"neo4j/{name}": data for name, data in neo4j_csv_parts(rows).items()}
+    parts["rdf/graph.nt"] = ntriples(rows)
+    parts["graphml/graph.xml"] = graphml_part(rows)
+    return parts
+
+
+def analyze_chunk(papers: list[Paper]) -> ChunkResult:
+    """Extract, link and graph one chunk of papers (on whichever worker runs it)."""
+    nlp, ontology, linker = _analyzer()
+    rows, paper_lines, record_lines = GraphRows(), [], []
+    for paper, mentions in extract_mentions(papers, nlp):
         linked = link_mentions(mentions, linker)
-        yield paper, linked, paper_record(paper, linked, ontology)
+        record = paper_record(paper, linked, ontology)
+        rows.extend(paper_rows(paper, linked, record, ontology))
+        paper_lines.append(json.dumps(paper.to_dict(), ensure_ascii=False) + "\n")
+        record_lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    counts: tuple[dict[str, int], dict[str, int]] = ({}, {})
+    add_counts(counts, rows)
+    shared = GraphRows(entities=rows.entities, entity_edges=rows.entity_edges)
+    return ChunkResult(len(papers), "".join(paper_lines), "".join(record_lines), encode_parts(rows), shared, *counts)
 
 
-def build_graph(
-    papers: list[Paper], ontology: Ontology, *, on_paper: Callable[[dict], None] | None = None
-) -> nx.MultiDiGraph:
-    """The graph of the papers; `on_paper` sees each extraction record as it is made."""
-    graph = nx.MultiDiGraph()
-    for paper, linked, record in analyze(sorted(papers, key=lambda p: p.id), ontology):
-        add_paper(graph, paper, linked, record, ontology)
-        if on_paper:
-            on_paper(record)
-    return graph
+def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+    chunk: list[Paper] = []
+    for paper in papers:
+        chunk.append(paper)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _write_parts(folder: Path, index: int, parts: dict[str, bytes]) -> None:
+    """Write each part as folder/<part name without suffix>/<index><suffix>."""
+    for name, data in parts.items():
+        if data:
+            target = folder / Path(name).with_suffix("")
+            target.mkdir(parents=True, exist_ok=True)
+            (target / f"{index:07d}{Path(name).suffix}").write_bytes(data)
+
+
+def _parts_of(folder: Path, name: str) -> list[Path]:
+    return sorted((folder / Path(name).with_suffix("")).glob(f"*{Path(name).suffix}"))
 
 
 def build(
-    paths: Iterable[Path], out: Path, *, format: str | None = None, skip_bad: bool = False,
-    on_paper: Callable[[dict], None] | None = None,
+    paths: Iterable[Path], out: Path, *, format: str | None = None, skip_bad: bool = False, jobs: int = 1,
+    executor: str = "local", scheduler: str | None = None, chunk_size: int = config.CHUNK_PAPERS,
+    on_start: Callable[[int], None] | None = None, on_chunk: Callable[[int], None] | None = None,
 ) -> BuildReport:
-    """Build (or extend) the stores in `out` from the papers under `paths`."""
+    """Build (or extend) the stores in `out` from the papers under `paths`. `on_start` is
+    told how many papers there are to analyze, `on_chunk` how many each finished chunk held."""
     out = Path(out)
     previous = out / PAPERS_FILE
     inputs = ([previous] if previous.exists() else []) + list(paths)
-    papers, ingest_report = ingest(inputs, format=format, skip_bad=skip_bad)
     before = sum(1 for _ in open(previous, encoding="utf-8")) if previous.exists() else 0
-    ontology = load_ontology()
     work = out.parent / f".{out.name}.building-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    try:
-        write_papers(sorted(papers, key=lambda p: p.id), work / PAPERS_FILE)
-        with write_atomically(work / "extraction.jsonl") as records:
-            def keep(record: dict) -> None:
-                records.write(json.dumps(record, ensure_ascii=False) + "\n")
-                if on_paper:
-                    on_paper(record)
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
 
-            graph = build_graph(papers, ontology, on_paper=keep)
-        write_cypher_store(graph, work / "cypher")
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage] = round(now - clock, 3)
+        clock = now
+
+    try:
+        spool = PaperSpool(work / ".papers.sqlite")
+        ingest_report = read_papers(inputs, spool, format=format, skip_bad=skip_bad)
+        total = len(spool)
+        lap("ingest")
+        if on_start:
+            on_start(total)
+        if executor == "local":
+            _analyzer()  # made before the workers fork, which then share it
+        parts, counts = work / ".parts", ({}, {})
+        entities = EntityGraph(load_ontology())
+        with open(work / PAPERS_FILE, "w", encoding="utf-8") as papers_out, \
+                open(work / "extraction.jsonl", "w", encoding="utf-8") as records_out:
+            chunks = _chunks(spool, chunk_size)
+            for index, result in enumerate(run_in_order(analyze_chunk, chunks, jobs=jobs, executor=executor, scheduler=scheduler), 1):
+                papers_out.write(result.paper_lines)
+                records_out.write(result.record_lines)
+                _write_parts(parts, index, result.parts)
+                entities.add(result.shared)
+                for total_counts, chunk_counts in zip(counts, (result.nodes, result.edges)):
+                    for key, n in chunk_counts.items():
+                        total_counts[key] = total_counts.get(key, 0) + n
+                if on_chunk:
+                    on_chunk(result.papers)
+        spool.close()
+        (work / ".papers.sqlite").unlink()
+        entity_rows = entities.rows()
+        del entities
+        add_counts(counts, entity_rows)
+        _write_parts(parts, 0, encode_parts(entity_rows))
+        del entity_rows
+        lap("analyze")
+        write_cypher_store(work / "cypher", parts / "cypher")
+        lap("cypher")
         (work / "rdf").mkdir()
-        write_rdf_store(graph, work / "rdf")
-        write_graphml(graph, work / "graph.graphml")
-        write_neo4j_csvs(graph, work / "neo4j")
-        nodes, edges = label_counts(graph)
-        manifest = {"kg_version": __version__, "papers": len(papers), "nodes": nodes, "edges": edges}
+        write_rdf_store(work / "rdf", _parts_of(parts, "rdf/graph.nt"))
+        lap("rdf")
+        merge_graphml(work / "graph.graphml", _parts_of(parts, "graphml/graph.xml"))
+        merge_neo4j_csvs(work / "neo4j", {
+            path.name + ".csv": sorted(path.glob("*.csv")) for path in (parts / "neo4j").iterdir()
+        } if (parts / "neo4j").exists() else {})
+        lap("exports")
+        shutil.rmtree(parts)
+        nodes, edges = (dict(sorted(c.items())) for c in counts)
+        manifest = {"kg_version": __version__, "papers": total, "nodes": nodes, "edges": edges}
         (work / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
         _swap(work, out)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return BuildReport(ingest_report, len(papers), len(papers) - before, nodes, edges)
+    return BuildReport(ingest_report, total, total - before, nodes, edges, seconds)
 
 
 def _swap(work: Path, out: Path) -> None:

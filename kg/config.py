@@ -62,3 +62,7 @@ NOT_MENTIONS = (
     r"\banterior segment\b",
     r"\b\d+(?:\.\d+)?\s?(?:TB|GB|MB|KB|PB)\b",
 )
+
+# `kg build` analyzes papers in chunks of this many: a chunk is the unit of work a worker
+# process or Dask task gets, and of the parts the bulk-loadable outputs are written in.
+CHUNK_PAPERS = 250

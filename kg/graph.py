@@ -1,9 +1,15 @@
-"""The graph: papers, entities and results as a networkx MultiDiGraph, in the one schema that
-every store follows (the embedded Cypher store, RDF, Neo4j, GraphML and the CSV exports).
+"""The graph: papers, entities and results in the one schema that every store follows (the
+embedded Cypher store, RDF, Neo4j, GraphML and the CSV exports).
 
-Nodes carry `label` (one of `NODE_PROPERTIES`) and that label's properties; edges carry
-`type` (one of `EDGE_TYPES`) and that type's properties. Node ids are paper ids, concept
-IRIs, new-entity IRIs and result ids (the paper id + "#result-N").
+Nodes carry a label (one of `NODE_PROPERTIES`) and that label's properties; edges carry a
+type (one of `EDGE_TYPES`) and that type's properties. Node ids are paper ids, concept IRIs,
+new-entity IRIs and result ids (the paper id + "#result-N").
+
+The graph is built in two halves so that a build streams: `paper_rows` turns one analyzed
+paper into the rows it owns (its Paper and Result nodes and every edge leaving them), which
+depend on nothing but the paper and can be made on any worker; and `EntityGraph` merges the
+entities and the edges between entities that papers share, whose size is bounded by the
+number of distinct entities, not of papers.
 """
 
 from __future__ import annotations
@@ -11,11 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import networkx as nx
-
 from kg import __version__
 from kg.ontology import Ontology
-from kg.records import LinkedMention, Paper
+from kg.records import EntityEdge, EntityNode, GraphRows, LinkedMention, Paper
 
 ENTITY_LABELS = {
     "model": "Model", "dataset": "Dataset", "modality": "Modality", "organ": "Organ",
@@ -58,96 +62,141 @@ EDGE_TYPES: dict[str, tuple[dict[str, str], tuple[tuple[str, str], ...]]] = {
 EXTRACTOR = f"kg {__version__}"
 
 
-def _entity_node(graph: nx.MultiDiGraph, iri: str, kind: str, name: str, ontology: Ontology) -> str:
-    """Add (or update) an entity node, with its ancestors and hierarchy edges for concepts."""
-    label = ENTITY_LABELS[kind]
-    if iri not in graph:
-        concept = ontology.concepts.get(iri)
-        graph.add_node(
-            iri, label=label, id=iri, name=concept.label if concept else name, aliases=[],
-            is_new=concept is None, external_ids=list(concept.external_ids) if concept else [],
-        )
-        if concept is not None:
-            for parent in concept.broader:
-                if parent in ontology.concepts and ontology[parent].type == kind:
-                    _entity_node(graph, parent, kind, ontology[parent].label, ontology)
-                    edge = "PART_OF" if label == "Organ" else "BROADER"
-                    if not graph.has_edge(iri, parent, key=edge):
-                        graph.add_edge(iri, parent, key=edge, type=edge)
-    return iri
+def _allowed(kind: str, start_label: str, end_label: str) -> bool:
+    return (start_label, end_label) in EDGE_TYPES[kind][1]
 
 
-def _add_alias(graph: nx.MultiDiGraph, iri: str, alias: str | None) -> None:
-    aliases = graph.nodes[iri]["aliases"]
-    if alias and alias not in aliases:
-        aliases.append(alias)
-
-
-def _edge(graph: nx.MultiDiGraph, start: str, end: str, kind: str, **properties: Any) -> None:
-    """Add one edge of a schema type between existing nodes, keeping the best evidence."""
-    pairs = EDGE_TYPES[kind][1]
-    if (graph.nodes[start]["label"], graph.nodes[end]["label"]) not in pairs:
-        return
-    if graph.has_edge(start, end, key=kind):
-        old = graph.edges[start, end, kind]
-        if properties.get("confidence", 0) <= old.get("confidence", 0):
-            return
-    graph.add_edge(start, end, key=kind, type=kind, **properties)
-
-
-def add_paper(
-    graph: nx.MultiDiGraph, paper: Paper, linked: Iterable[LinkedMention], record: dict[str, Any], ontology: Ontology
-) -> None:
-    """Add one paper, its mentions, relations and results to the graph."""
+def paper_rows(paper: Paper, linked: Iterable[LinkedMention], record: dict[str, Any], ontology: Ontology) -> GraphRows:
+    """The rows one paper owns (its Paper and Result nodes and the edges from them), the
+    entities it names and the edges between entities it states."""
+    rows = GraphRows()
     year = int(paper.published[:4]) if paper.published and paper.published[:4].isdigit() else None
-    graph.add_node(
-        paper.id, label="Paper", id=paper.id, title=paper.title, abstract=paper.abstract, published=paper.published,
-        year=year, doi=paper.doi, arxiv_id=paper.arxiv_id, pmid=paper.pmid, url=paper.url,
-        author_count=paper.author_count, upvotes=paper.upvotes,
-    )
-    counts: dict[str, int] = {}
+    rows.add_node("Paper", {
+        "id": paper.id, "title": paper.title, "abstract": paper.abstract, "published": paper.published, "year": year,
+        "doi": paper.doi, "arxiv_id": paper.arxiv_id, "pmid": paper.pmid, "url": paper.url,
+        "author_count": paper.author_count, "upvotes": paper.upvotes,
+    })
+    labels: dict[str, str] = {}  # entity id -> label, for the entities this paper names
+    entities: dict[str, EntityNode] = {}
+
+    def entity(iri: str, kind: str, name: str) -> EntityNode:
+        if iri not in entities:
+            entities[iri] = EntityNode(iri, kind, name)
+            labels[iri] = ENTITY_LABELS[kind]
+        return entities[iri]
+
+    mentions: dict[str, dict[str, Any]] = {}
     for item in linked:
-        iri = _entity_node(graph, item.entity_id, item.mention.type, item.name, ontology)
+        node = entity(item.entity_id, item.mention.type, item.name)
         for alias in (item.mention.text, item.mention.long_form, item.mention.short_form):
-            _add_alias(graph, iri, alias)
-        counts[iri] = counts.get(iri, 0) + 1
-        mention = item.mention
-        if not graph.has_edge(paper.id, iri, key="MENTIONS") or graph.edges[paper.id, iri, "MENTIONS"]["score"] < item.score:
-            graph.add_edge(
-                paper.id, iri, key="MENTIONS", type="MENTIONS", sentence=mention.sentence, field=mention.field,
-                start_char=mention.start, end_char=mention.end, surface=mention.text, score=item.score, method=item.method,
-                extractor=EXTRACTOR,
-            )
-        graph.edges[paper.id, iri, "MENTIONS"]["mention_count"] = counts[iri]
+            if alias and alias not in node.aliases:
+                node.aliases.append(alias)
+        mention, best = item.mention, mentions.get(item.entity_id)
+        if best is None or best["score"] < item.score:
+            mentions[item.entity_id] = {
+                "from": paper.id, "to": item.entity_id, "sentence": mention.sentence, "field": mention.field,
+                "start_char": mention.start, "end_char": mention.end, "surface": mention.text, "score": item.score,
+                "method": item.method, "extractor": EXTRACTOR,
+                "mention_count": best["mention_count"] if best else 0,
+            }
+        mentions[item.entity_id]["mention_count"] += 1
+    for iri, edge in mentions.items():
+        rows.add_edge("MENTIONS", "Paper", labels[iri], edge)
     names: dict[tuple[str, str], str] = {}
-    for kind, entities in record["entities"].items():
-        for entity in entities:
-            _entity_node(graph, entity["id"], kind, entity["name"], ontology)
-            names[(kind, entity["name"])] = entity["id"]
+    for kind, found in record["entities"].items():
+        for item in found:
+            entity(item["id"], kind, item["name"])
+            names[(kind, item["name"])] = item["id"]
+    seen: dict[tuple[str, str, str], dict[str, Any]] = {}
     for relation in record.get("relations", []):
         for end in (relation["subject"], relation["object"]):
-            if end not in graph and end in ontology.concepts and ontology[end].type in ENTITY_LABELS:
-                _entity_node(graph, end, ontology[end].type, ontology[end].label, ontology)
-        if relation["subject"] in graph and relation["object"] in graph:
-            _edge(graph, relation["subject"], relation["object"], relation["predicate"], confidence=relation["confidence"],
-                  sentence=relation["sentence"], source=relation["source"])
+            if end not in labels and end in ontology.concepts and ontology[end].type in ENTITY_LABELS:
+                entity(end, ontology[end].type, ontology[end].label)
+        start = "Paper" if relation["subject"] == paper.id else labels.get(relation["subject"])
+        end_label = labels.get(relation["object"])
+        kind = relation["predicate"]
+        if start is None or end_label is None or not _allowed(kind, start, end_label):
+            continue
+        evidence = {"confidence": relation["confidence"], "sentence": relation["sentence"], "source": relation["source"]}
+        if start != "Paper":
+            rows.entity_edges.append(EntityEdge(relation["subject"], kind, relation["object"], evidence))
+            continue
+        key = (relation["subject"], kind, relation["object"])
+        if key not in seen or seen[key]["confidence"] < evidence["confidence"]:
+            seen[key] = {"from": paper.id, "to": relation["object"], **evidence, "_labels": (start, end_label)}
+    for (_, kind, _), edge in seen.items():
+        start, end_label = edge.pop("_labels")
+        rows.add_edge(kind, start, end_label, edge)
     for number, result in enumerate(record.get("results", []), start=1):
         node = f"{paper.id}#result-{number}"
-        graph.add_node(node, label="Result", id=node, sentence=result.get("sentence", ""),
-                       **{k: result.get(k) for k in ("metric", "value", "kind", "model", "dataset")})
-        graph.add_edge(paper.id, node, key="REPORTS", type="REPORTS")
+        rows.add_node("Result", {"id": node, "sentence": result.get("sentence", ""),
+                                 **{k: result.get(k) for k in ("metric", "value", "kind", "model", "dataset")}})
+        rows.add_edge("REPORTS", "Paper", "Result", {"from": paper.id, "to": node})
         for field, kind, edge in (("metric", "metric", "MEASURES"), ("model", "model", "FOR_MODEL"), ("dataset", "dataset", "ON_DATASET")):
             target = names.get((kind, result.get(field)))
             if target:
-                graph.add_edge(node, target, key=edge, type=edge)
+                rows.add_edge(edge, "Result", labels[target], {"from": node, "to": target})
+    rows.entities = list(entities.values())
+    return rows
 
 
-def label_counts(graph: nx.MultiDiGraph) -> tuple[dict[str, int], dict[str, int]]:
-    """(nodes per label, edges per type), the figures every store must agree on."""
-    nodes: dict[str, int] = {}
-    edges: dict[str, int] = {}
-    for _, data in graph.nodes(data=True):
-        nodes[data["label"]] = nodes.get(data["label"], 0) + 1
-    for _, _, data in graph.edges(data=True):
-        edges[data["type"]] = edges.get(data["type"], 0) + 1
-    return dict(sorted(nodes.items())), dict(sorted(edges.items()))
+class EntityGraph:
+    """The entities of every paper, each once, and the edges between them: a concept comes with
+    its broader concepts (BROADER, or PART_OF for organs); a new entity keeps the name the first
+    paper gave it; aliases gather from every paper; an edge keeps its best evidence."""
+
+    def __init__(self, ontology: Ontology):
+        self.ontology = ontology
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def _node(self, iri: str, kind: str, name: str) -> dict[str, Any]:
+        node = self.nodes.get(iri)
+        if node is not None:
+            return node
+        concept = self.ontology.concepts.get(iri)
+        node = self.nodes[iri] = {
+            "label": ENTITY_LABELS[kind], "id": iri, "name": concept.label if concept else name, "aliases": [],
+            "is_new": concept is None, "external_ids": list(concept.external_ids) if concept else [],
+        }
+        if concept is not None:
+            for parent in concept.broader:
+                if parent in self.ontology.concepts and self.ontology[parent].type == kind:
+                    self._node(parent, kind, self.ontology[parent].label)
+                    edge = "PART_OF" if node["label"] == "Organ" else "BROADER"
+                    self.edges.setdefault((iri, edge, parent), {})
+        return node
+
+    def add(self, rows: GraphRows) -> None:
+        """Merge the entities and entity edges of one paper's (or many papers') rows."""
+        for entity in rows.entities:
+            aliases = self._node(entity.id, entity.type, entity.name)["aliases"]
+            aliases += [alias for alias in entity.aliases if alias not in aliases]
+        for edge in rows.entity_edges:
+            start, end = self.nodes.get(edge.start), self.nodes.get(edge.end)
+            if start is None or end is None or not _allowed(edge.type, start["label"], end["label"]):
+                continue
+            key = (edge.start, edge.type, edge.end)
+            old = self.edges.get(key)
+            if old is None or old.get("confidence", 0) < edge.properties.get("confidence", 0):
+                self.edges[key] = dict(edge.properties)
+
+    def rows(self) -> GraphRows:
+        """Every entity node and entity edge as rows, in id order."""
+        rows = GraphRows()
+        for iri in sorted(self.nodes):
+            node = self.nodes[iri]
+            rows.add_node(node["label"], {k: v for k, v in node.items() if k != "label"})
+        for start, kind, end in sorted(self.edges):
+            edge = {"from": start, "to": end, **self.edges[(start, kind, end)]}
+            rows.add_edge(kind, self.nodes[start]["label"], self.nodes[end]["label"], edge)
+        return rows
+
+
+def add_counts(total: tuple[dict[str, int], dict[str, int]], rows: GraphRows) -> None:
+    """Add the nodes per label and edges per type of `rows` to `total` (nodes, edges)."""
+    nodes, edges = total
+    for label, found in rows.nodes.items():
+        nodes[label] = nodes.get(label, 0) + len(found)
+    for (kind, _, _), found in rows.edges.items():
+        edges[kind] = edges.get(kind, 0) + len(found)

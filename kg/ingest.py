@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -129,16 +131,62 @@ class PaperSet:
         return len(self._papers)
 
 
-def ingest(
-    paths: Iterable[Path], *, format: str | None = None, skip_bad: bool = False
-) -> tuple[list[Paper], IngestReport]:
-    """Read every file under `paths` into distinct papers.
+class PaperSpool:
+    """Distinct papers as `PaperSet` keeps them, held in an SQLite file rather than in memory
+    (a build streams a million papers), and read back in id order."""
+
+    def __init__(self, path: Path):
+        self._db = sqlite3.connect(str(path), isolation_level=None)
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-65536"):
+            self._db.execute(f"PRAGMA {pragma}")
+        self._db.execute("CREATE TABLE paper(slot INTEGER PRIMARY KEY, id TEXT, data BLOB)")
+        self._db.execute("CREATE TABLE key(key TEXT PRIMARY KEY, slot INTEGER) WITHOUT ROWID")
+        self._db.execute("CREATE INDEX key_slot ON key(slot)")
+        self._db.execute("BEGIN")
+
+    def _load(self, slot: int) -> Paper:
+        return pickle.loads(self._db.execute("SELECT data FROM paper WHERE slot = ?", (slot,)).fetchone()[0])
+
+    def add(self, paper: Paper) -> bool:
+        """Add a paper; True when it was merged into one already there."""
+        db, keys = self._db, identity_keys(paper)
+        found = db.execute(f"SELECT DISTINCT slot FROM key WHERE key IN ({','.join('?' * len(keys))})", keys)
+        slots = sorted(row[0] for row in found)
+        if not slots:
+            slot = db.execute("INSERT INTO paper(id, data) VALUES (?, ?)", (paper.id, pickle.dumps(paper))).lastrowid
+            merged = paper
+        else:
+            slot, merged = slots[0], self._load(slots[0])
+            for other in slots[1:]:  # the new copy joins papers that were apart
+                merged = merge_papers(merged, self._load(other))
+                db.execute("DELETE FROM paper WHERE slot = ?", (other,))
+                db.execute("UPDATE key SET slot = ? WHERE slot = ?", (slot, other))
+            merged = merge_papers(merged, paper)
+            db.execute("UPDATE paper SET id = ?, data = ? WHERE slot = ?", (merged.id, pickle.dumps(merged), slot))
+        db.executemany("INSERT OR REPLACE INTO key VALUES (?, ?)", [(key, slot) for key in {*keys, *identity_keys(merged)}])
+        return bool(slots)
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM paper").fetchone()[0]
+
+    def __iter__(self) -> Iterator[Paper]:
+        """The papers in id order."""
+        for (data,) in self._db.execute("SELECT data FROM paper ORDER BY id"):
+            yield pickle.loads(data)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def read_papers(
+    paths: Iterable[Path], papers: PaperSet | PaperSpool, *, format: str | None = None, skip_bad: bool = False,
+) -> IngestReport:
+    """Read every file under `paths` into `papers`, which merges the copies of each paper.
 
     Without `skip_bad` the first bad file or record is raised as BadInput; with it, bad input
     is counted in the report and every good record is kept.
     """
     report = IngestReport()
-    papers = PaperSet()
     for path in iter_files(paths):
         report.files += 1
         try:
@@ -156,6 +204,15 @@ def ingest(
             if not skip_bad:
                 raise
             report.bad.append(error)
+    return report
+
+
+def ingest(
+    paths: Iterable[Path], *, format: str | None = None, skip_bad: bool = False
+) -> tuple[list[Paper], IngestReport]:
+    """Read every file under `paths` into a list of distinct papers (see `read_papers`)."""
+    papers = PaperSet()
+    report = read_papers(paths, papers, format=format, skip_bad=skip_bad)
     return list(papers), report
 
 

@@ -327,3 +327,66 @@ class Relation:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class EntityNode:
+    """An entity one paper names, with the surface forms it uses (merged across papers later)."""
+
+    id: str
+    type: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EntityEdge:
+    """An edge between two entities, stated by one paper, with its evidence."""
+
+    start: str
+    type: str
+    end: str
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class GraphRows:
+    """Rows of the graph: node property dicts per label, edge dicts ("from", "to" and the
+    type's properties) per (type, from label, to label); and, from a paper, the entities it
+    names and the edges between entities it states, which `EntityGraph` merges."""
+
+    nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    edges: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    entities: list[EntityNode] = field(default_factory=list)
+    entity_edges: list[EntityEdge] = field(default_factory=list)
+
+    def add_node(self, label: str, row: dict[str, Any]) -> None:
+        self.nodes.setdefault(label, []).append(row)
+
+    def add_edge(self, kind: str, start_label: str, end_label: str, row: dict[str, Any]) -> None:
+        self.edges.setdefault((kind, start_label, end_label), []).append(row)
+
+    def extend(self, other: GraphRows) -> None:
+        """Append every row of `other`."""
+        for label, rows in other.nodes.items():
+            self.nodes.setdefault(label, []).extend(rows)
+        for key, rows in other.edges.items():
+            self.edges.setdefault(key, []).extend(rows)
+        self.entities.extend(other.entities)
+        self.entity_edges.extend(other.entity_edges)
+
+
+@dataclass
+class ChunkResult:
+    """What the analysis of one chunk of papers gives the build: its lines of papers.jsonl and
+    extraction.jsonl, its rows encoded as a part of each bulk-loadable output (by part name),
+    the entities and entity edges it adds to the shared entity graph, and its node and edge
+    counts."""
+
+    papers: int
+    paper_lines: str
+    record_lines: str
+    parts: dict[str, bytes]
+    shared: GraphRows
+    nodes: dict[str, int]
+    edges: dict[str, int]

@@ -1,22 +1,21 @@
 """The embedded Cypher store: LadybugDB (the maintained fork of Kùzu), no server needed.
 
-The graph is bulk-loaded with `COPY FROM` Parquet files, one per node label and per edge
-type and label pair; row-by-row MERGE is the slow path and is kept for Neo4j only.
+The graph is bulk-loaded with `COPY FROM` Parquet files, written in parts (one per chunk of
+papers) for each node label and each edge type and label pair; row-by-row MERGE is the slow
+path and is kept for Neo4j only.
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import ladybug
-import networkx as nx
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kg.graph import EDGE_TYPES, NODE_PROPERTIES
-from kg.records import KGError
+from kg.records import GraphRows, KGError
 
 ARROW_TYPES = {"STRING": pa.string(), "INT64": pa.int64(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(), "STRING[]": pa.list_(pa.string())}
 
@@ -36,34 +35,50 @@ def schema_statements() -> list[str]:
 
 def _table(rows: list[dict[str, Any]], columns: dict[str, str]) -> pa.Table:
     schema = pa.schema([(name, ARROW_TYPES[kind]) for name, kind in columns.items()])
-    return pa.Table.from_pylist([{name: row.get(name) for name in columns} for row in rows], schema=schema)
+    return pa.Table.from_pydict({name: [row.get(name) for row in rows] for name in columns}, schema=schema)
 
 
-def write_cypher_store(graph: nx.MultiDiGraph, path: Path) -> None:
-    """Create a LadybugDB database at `path` holding the graph."""
+def table_name(key: str | tuple[str, str, str]) -> str:
+    """The name of the Parquet part of a node label or an (edge type, from, to) key."""
+    return key if isinstance(key, str) else "_".join(key)
+
+
+def parquet_parts(rows: GraphRows) -> dict[str, bytes]:
+    """The rows as Parquet files, one per node label and per edge type and label pair."""
+    parts = {}
+    for label, found in rows.nodes.items():
+        parts[table_name(label)] = _parquet(_table(found, NODE_PROPERTIES[label]))
+    for key, found in rows.edges.items():
+        columns = {"from": "STRING", "to": "STRING", **EDGE_TYPES[key[0]][0]}
+        parts[table_name(key)] = _parquet(_table(found, columns))
+    return parts
+
+
+def _parquet(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return sink.getvalue().to_pybytes()
+
+
+def write_cypher_store(path: Path, parts: Path) -> None:
+    """Create a LadybugDB database at `path` and bulk-load the Parquet parts under `parts`
+    (a folder per table, named as `table_name` names them)."""
     connection = ladybug.Connection(ladybug.Database(str(path)))
     for statement in schema_statements():
         connection.execute(statement)
-    with tempfile.TemporaryDirectory() as scratch:
-        for label, columns in NODE_PROPERTIES.items():
-            rows = sorted((d for _, d in graph.nodes(data=True) if d["label"] == label), key=lambda d: d["id"])
-            if rows:
-                file = Path(scratch, f"{label}.parquet")
-                pq.write_table(_table(rows, columns), file)
-                connection.execute(f"COPY {label} FROM '{file}'")
-        for kind, (properties, pairs) in EDGE_TYPES.items():
-            columns = {"from": "STRING", "to": "STRING", **properties}
-            for source_label, target_label in pairs:
-                rows = sorted(
-                    ({"from": a, "to": b, **d} for a, b, d in graph.edges(data=True)
-                     if d["type"] == kind and graph.nodes[a]["label"] == source_label and graph.nodes[b]["label"] == target_label),
-                    key=lambda d: (d["from"], d["to"]),
-                )
-                if rows:
-                    file = Path(scratch, f"{kind}_{source_label}_{target_label}.parquet")
-                    pq.write_table(_table(rows, columns), file)
-                    ends = f"(from='{source_label}', to='{target_label}')" if len(pairs) > 1 else ""
-                    connection.execute(f"COPY {kind} FROM '{file}' {ends}")
+    for label in NODE_PROPERTIES:
+        if _has_parts(parts, label):
+            connection.execute(f"COPY {label} FROM '{parts / label}/*.parquet'")
+    for kind, (_, pairs) in EDGE_TYPES.items():
+        for source_label, target_label in pairs:
+            name = table_name((kind, source_label, target_label))
+            if _has_parts(parts, name):
+                ends = f"(from='{source_label}', to='{target_label}')" if len(pairs) > 1 else ""
+                connection.execute(f"COPY {kind} FROM '{parts / name}/*.parquet' {ends}")
+
+
+def _has_parts(parts: Path, name: str) -> bool:
+    return any(Path(parts, name).glob("*.parquet"))
 
 
 def connect(path: Path, *, read_only: bool = True) -> ladybug.Connection:

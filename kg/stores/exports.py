@@ -1,4 +1,5 @@
-"""File exports of the graph: GraphML (networkx) and CSVs for `neo4j-admin database import`.
+"""File exports of the graph: GraphML (networkx reads it) and CSVs for `neo4j-admin database
+import`. Both are written in parts (one per chunk of papers) and merged in order.
 
 The CSV headers follow neo4j-admin's format: `id:ID` and `:LABEL` for nodes, `:START_ID`,
 `:END_ID` and `:TYPE` for relationships, and typed properties (`year:long`,
@@ -8,25 +9,98 @@ The CSV headers follow neo4j-admin's format: `id:ID` and `:LABEL` for nodes, `:S
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
+import shutil
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
 from kg.graph import EDGE_TYPES, NODE_PROPERTIES
+from kg.records import GraphRows
 
 NEO4J_TYPES = {"STRING": "", "INT64": ":long", "DOUBLE": ":double", "BOOLEAN": ":boolean", "STRING[]": ":string[]"}
 ARRAY_DELIMITER = ";"
 
 
-def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
-    """GraphML of the graph; list properties become JSON text, missing ones are left out."""
-    plain = nx.MultiDiGraph()
-    for node, data in sorted(graph.nodes(data=True)):
-        plain.add_node(node, **{k: json.dumps(v) if isinstance(v, list) else v for k, v in data.items() if v is not None})
-    for source, target, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
-        plain.add_edge(source, target, key=key, **{k: v for k, v in data.items() if v is not None})
-    nx.write_graphml(plain, path)
+_GRAPHML_TYPES = {"STRING": "string", "INT64": "long", "DOUBLE": "double", "BOOLEAN": "boolean", "STRING[]": "string"}
+
+
+def _graphml_keys() -> list[tuple[str, str, str]]:
+    """(for, name, GraphML type) of every property of the schema, plus `label` and `type`."""
+    keys = {("node", "label"): "string", ("edge", "type"): "string"}
+    for properties in NODE_PROPERTIES.values():
+        for name, kind in properties.items():
+            keys.setdefault(("node", name), _GRAPHML_TYPES[kind])
+    for properties, _ in EDGE_TYPES.values():
+        for name, kind in properties.items():
+            keys.setdefault(("edge", name), _GRAPHML_TYPES[kind])
+    return [(scope, name, kind) for (scope, name), kind in keys.items()]
+
+
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    return escape(_NOT_IN_XML.sub("\ufffd", value))
+
+
+def _graphml_value(value, kind: str) -> str:
+    if kind == "STRING[]":
+        value = json.dumps(value)
+    elif kind == "BOOLEAN":
+        value = "true" if value else "false"
+    return _xml_text(str(value))
+
+
+def graphml_part(rows: GraphRows) -> bytes:
+    """The rows as GraphML node and edge elements (list properties as JSON text, missing ones
+    left out), to go between the header and footer `merge_graphml` writes."""
+    lines = []
+    for label, found in rows.nodes.items():
+        columns = [(name, kind) for name, kind in NODE_PROPERTIES[label].items() if name != "id"]
+        for row in found:
+            data = "".join(
+                f'<data key="n_{name}">{_graphml_value(row[name], kind)}</data>'
+                for name, kind in columns if row.get(name) is not None
+            )
+            lines.append(f'<node id={quoteattr(row["id"])}><data key="n_label">{label}</data>{data}<data key="n_id">{_xml_text(row["id"])}</data></node>')
+    for (kind, _, _), found in rows.edges.items():
+        columns = list(EDGE_TYPES[kind][0].items())
+        for row in found:
+            data = "".join(
+                f'<data key="e_{name}">{_graphml_value(row[name], column)}</data>'
+                for name, column in columns if row.get(name) is not None
+            )
+            lines.append(f'<edge source={quoteattr(row["from"])} target={quoteattr(row["to"])} id="{kind}">'
+                         f'<data key="e_type">{kind}</data>{data}</edge>')
+    return ("\n".join(lines) + "\n").encode("utf-8", "replace") if lines else b""
+
+
+def merge_graphml(path: Path, parts: list[Path]) -> None:
+    """One GraphML file from the parts `graphml_part` wrote, in order."""
+    keys = "\n".join(
+        f'<key id="{scope[0]}_{name}" for="{scope}" attr.name="{name}" attr.type="{kind}" />'
+        for scope, name, kind in _graphml_keys()
+    )
+    with open(path, "wb") as out:
+        out.write((
+            '<?xml version="1.0" encoding="utf-8"?>\n'
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+            f'{keys}\n<graph edgedefault="directed">\n'
+        ).encode("utf-8"))
+        _concatenate(parts, out)
+        out.write(b"</graph>\n</graphml>\n")
+
+
+def _concatenate(parts: list[Path], out) -> None:
+    for part in parts:
+        with open(part, "rb") as handle:
+            shutil.copyfileobj(handle, out, 1 << 20)
 
 
 def _cell(value, kind: str) -> str:
@@ -46,27 +120,40 @@ def neo4j_header(properties: dict[str, str], *, node_label: str | None = None) -
     return [":START_ID", ":END_ID", ":TYPE"] + [name + NEO4J_TYPES[kind] for name, kind in properties.items()]
 
 
-def write_neo4j_csvs(graph: nx.MultiDiGraph, folder: Path) -> list[Path]:
-    """One CSV per node label and per relationship type; returns the files written."""
+def neo4j_csv_parts(rows: GraphRows) -> dict[str, bytes]:
+    """The rows as neo4j-admin CSV bodies (no header), one per node label and relationship type."""
+    buffers: dict[str, io.StringIO] = {}
+
+    def writer(name: str):
+        return csv.writer(buffers.setdefault(name, io.StringIO()))
+
+    for label, found in rows.nodes.items():
+        properties = NODE_PROPERTIES[label]
+        writer(f"nodes_{label}.csv").writerows(
+            [_cell(row.get(name), kind) for name, kind in properties.items()] + [label] for row in found
+        )
+    for (kind, _, _), found in rows.edges.items():
+        properties = EDGE_TYPES[kind][0]
+        writer(f"relationships_{kind}.csv").writerows(
+            [row["from"], row["to"], kind] + [_cell(row.get(name), column) for name, column in properties.items()] for row in found
+        )
+    return {name: buffer.getvalue().encode("utf-8", "replace") for name, buffer in buffers.items()}
+
+
+def merge_neo4j_csvs(folder: Path, parts: dict[str, list[Path]]) -> list[Path]:
+    """One CSV per node label and per relationship type, each a header and its parts (by file
+    name) in order, and import.sh, the neo4j-admin command that imports them."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for label, properties in NODE_PROPERTIES.items():
-        rows = sorted((d for _, d in graph.nodes(data=True) if d["label"] == label), key=lambda d: d["id"])
-        path = folder / f"nodes_{label}.csv"
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(neo4j_header(properties, node_label=label))
-            for row in rows:
-                writer.writerow([_cell(row.get(name), kind) for name, kind in properties.items()] + [label])
-        written.append(path)
-    for kind, (properties, _) in EDGE_TYPES.items():
-        rows = sorted((a, b, d) for a, b, d in graph.edges(data=True) if d["type"] == kind)
-        path = folder / f"relationships_{kind}.csv"
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(neo4j_header(properties))
-            for source, target, data in rows:
-                writer.writerow([source, target, kind] + [_cell(data.get(name), column) for name, column in properties.items()])
+    headers = {f"nodes_{label}.csv": neo4j_header(properties, node_label=label) for label, properties in NODE_PROPERTIES.items()}
+    headers |= {f"relationships_{kind}.csv": neo4j_header(properties) for kind, (properties, _) in EDGE_TYPES.items()}
+    for name, header in headers.items():
+        path = folder / name
+        with open(path, "wb") as out:
+            buffer = io.StringIO()
+            csv.writer(buffer).writerow(header)
+            out.write(buffer.getvalue().encode("utf-8"))
+            _concatenate(parts.get(name, []), out)
         written.append(path)
     command = ["neo4j-admin database import full neo4j --overwrite-destination", f'--array-delimiter="{ARRAY_DELIMITER}"']
     command += [f"--nodes={p.name}" for p in written if p.name.startswith("nodes_")]

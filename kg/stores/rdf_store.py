@@ -1,4 +1,7 @@
-"""The RDF store: the graph as RDF (rdflib), persisted in Oxigraph (pyoxigraph) for SPARQL.
+"""The RDF store: the graph as N-Triples, bulk-loaded into Oxigraph (pyoxigraph) for SPARQL.
+
+Rows are written as N-Triples text directly (one part per chunk of papers, merged in order),
+which streams; the Turtle and JSON-LD exports are dumped from the loaded store.
 
 Vocabulary: schema.org for papers (`schema:ScholarlyArticle`) and data sets
 (`schema:Dataset`), SKOS for concepts (`skos:Concept`, `skos:broader`, `skos:exactMatch`),
@@ -11,18 +14,18 @@ Every node has `rdf:type kg:<Label>` with the labels of `kg.graph`; every edge i
 from __future__ import annotations
 
 import hashlib
-import json
+import re
+import shutil
 from pathlib import Path
 from urllib.parse import quote
 
-import networkx as nx
 import pyoxigraph
-from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, SDO, SKOS
 
 from kg import config
 from kg.graph import EDGE_TYPES, NODE_PROPERTIES
-from kg.records import KGError
+from kg.records import GraphRows, KGError
 
 KG = Namespace(config.SCHEMA_NAMESPACE)
 DATA = Namespace(config.BASE_IRI)
@@ -43,92 +46,110 @@ def predicate(edge_type: str) -> URIRef:
 EDGE_OF_PREDICATE = {predicate(kind): kind for kind in EDGE_TYPES}
 
 
-def node_iri(node_id: str) -> URIRef:
+def node_iri(node_id: str) -> str:
     """The IRI of a node: itself when it is an IRI, else a paper or result IRI under the base."""
     if node_id.startswith(("http://", "https://")):
-        return URIRef(node_id)
+        return node_id
     kind = "result" if "#result-" in node_id else "paper"
-    return DATA[f"{kind}/{quote(node_id, safe='')}"]
+    return f"{DATA}{kind}/{quote(node_id, safe='')}"
 
 
-def _literal(value, kind: str) -> Literal:
-    datatype = {"INT64": XSD.integer, "DOUBLE": XSD.double, "BOOLEAN": XSD.boolean}.get(kind)
-    return Literal(value, datatype=datatype)
+_XSD_TYPES = {"INT64": str(XSD.integer), "DOUBLE": str(XSD.double), "BOOLEAN": str(XSD.boolean)}
+# N-Triples literals: quote, backslash and every control character escaped
+_ESCAPES = {code: f"\\u{code:04X}" for code in (*range(0x20), 0x7F)}
+_ESCAPES.update({ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
-def to_rdf(graph: nx.MultiDiGraph) -> Graph:
-    """The graph as an rdflib Graph."""
-    rdf = Graph()
-    for prefix, namespace in (("kg", KG), ("skos", SKOS), ("schema", SDO), ("prov", PROV)):
-        rdf.bind(prefix, namespace)
-    for node, data in graph.nodes(data=True):
-        subject = node_iri(node)
-        label = data["label"]
-        rdf.add((subject, RDF.type, KG[label]))
-        if label in EXTRA_TYPES:
-            rdf.add((subject, RDF.type, EXTRA_TYPES[label]))
-        if label not in ("Paper", "Result"):
-            rdf.add((subject, RDF.type, SKOS.Concept))
-        for name, kind in NODE_PROPERTIES[label].items():
-            value = data.get(name)
-            if value is None or value == [] or name == "external_ids":
-                continue
-            if name == "name":
-                rdf.add((subject, SKOS.prefLabel, Literal(value)))
-            elif label == "Paper" and name in PAPER_PROPERTIES:
-                rdf.add((subject, PAPER_PROPERTIES[name], Literal(value)))
-            elif kind == "STRING[]":
-                for item in value:
-                    rdf.add((subject, KG[name], Literal(item)))
-            else:
-                rdf.add((subject, KG[name], _literal(value, kind)))
-        for external in data.get("external_ids") or []:
-            rdf.add((subject, SKOS.exactMatch, URIRef(external)))
-    for source, target, data in graph.edges(data=True):
-        kind = data["type"]
-        triple = (node_iri(source), predicate(kind), node_iri(target))
-        rdf.add(triple)
+def _iri(value: str) -> str:
+    return "<" + (_NOT_IN_IRI.sub(lambda m: quote(m.group()), value)) + ">"
+
+
+def _literal(value, kind: str = "STRING") -> str:
+    if kind == "BOOLEAN":
+        text = "true" if value else "false"
+    elif kind == "DOUBLE":
+        text = repr(float(value))
+    else:
+        text = str(value)
+    quoted = '"' + text.translate(_ESCAPES) + '"'
+    return quoted + f"^^<{_XSD_TYPES[kind]}>" if kind in _XSD_TYPES else quoted
+
+
+_RDF_TYPE = _iri(str(RDF.type))
+_PREDICATES = {
+    "name": _iri(str(SKOS.prefLabel)), "external_ids": _iri(str(SKOS.exactMatch)),
+    **{name: _iri(str(iri)) for name, iri in PAPER_PROPERTIES.items()},
+}
+_STATEMENT_PARTS = [_iri(str(iri)) for iri in (RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom)]
+
+
+def ntriples(rows: GraphRows) -> bytes:
+    """The rows as N-Triples (UTF-8), in row order: the same rows give the same bytes."""
+    lines: list[str] = []
+    add = lines.append
+    for label, found in rows.nodes.items():
+        types = [_iri(str(KG[label]))] + ([_iri(str(EXTRA_TYPES[label]))] if label in EXTRA_TYPES else [])
+        types += [] if label in ("Paper", "Result") else [_iri(str(SKOS.Concept))]
+        properties = [
+            (name, kind, _PREDICATES[name] if name == "name" or (label == "Paper" and name in PAPER_PROPERTIES) else _iri(str(KG[name])))
+            for name, kind in NODE_PROPERTIES[label].items()
+        ]
+        for row in found:
+            subject = _iri(node_iri(row["id"]))
+            for kind_iri in types:
+                add(f"{subject} {_RDF_TYPE} {kind_iri} .")
+            for name, kind, predicate_iri in properties:
+                value = row.get(name)
+                if value is None or value == []:
+                    continue
+                if name == "external_ids":
+                    for external in value:
+                        add(f"{subject} {_PREDICATES[name]} {_iri(external)} .")
+                elif kind == "STRING[]":
+                    for item in value:
+                        add(f"{subject} {predicate_iri} {_literal(item)} .")
+                else:
+                    add(f"{subject} {predicate_iri} {_literal(value, 'STRING' if name == 'name' else kind)} .")
+    for (kind, _, _), found in rows.edges.items():
         properties = EDGE_TYPES[kind][0]
-        if not properties:
-            continue
-        digest = hashlib.sha1("|".join((source, kind, target)).encode()).hexdigest()[:16]
-        statement = DATA[f"statement/{digest}"]
-        rdf.add((statement, RDF.type, RDF.Statement))
-        rdf.add((statement, RDF.subject, triple[0]))
-        rdf.add((statement, RDF.predicate, triple[1]))
-        rdf.add((statement, RDF.object, triple[2]))
-        rdf.add((statement, PROV.wasDerivedFrom, node_iri(source) if kind == "MENTIONS" else triple[0]))
-        for name, column in properties.items():
-            if data.get(name) is not None:
-                rdf.add((statement, KG[name], _literal(data[name], column)))
-    return rdf
+        predicate_iri = _iri(str(predicate(kind)))
+        columns = [(name, column, _iri(str(KG[name]))) for name, column in properties.items()]
+        for row in found:
+            start, end = _iri(node_iri(row["from"])), _iri(node_iri(row["to"]))
+            add(f"{start} {predicate_iri} {end} .")
+            if not properties:
+                continue
+            statement = _iri(statement_iri(row["from"], kind, row["to"]))
+            add(f"{statement} {_RDF_TYPE} {_iri(str(RDF.Statement))} .")
+            for part, value in zip(_STATEMENT_PARTS, (start, predicate_iri, end, start)):
+                add(f"{statement} {part} {value} .")
+            for name, column, name_iri in columns:
+                if row.get(name) is not None:
+                    add(f"{statement} {name_iri} {_literal(row[name], column)} .")
+    return ("\n".join(lines) + "\n").encode("utf-8", "replace") if lines else b""
 
 
-EXPORTS = {"graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld"}
+def statement_iri(start: str, kind: str, end: str) -> str:
+    """The IRI of the rdf:Statement that carries the properties of one edge."""
+    digest = hashlib.sha1("|".join((start, kind, end)).encode()).hexdigest()[:16]
+    return str(DATA[f"statement/{digest}"])
 
 
-def _sorted_json(value):
-    if isinstance(value, dict):
-        return {key: _sorted_json(value[key]) for key in sorted(value)}
-    if isinstance(value, list):
-        return sorted((_sorted_json(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
-    return value
-
-
-def write_rdf_store(graph: nx.MultiDiGraph, folder: Path) -> None:
-    """Write the Turtle, N-Triples and JSON-LD exports and bulk-load an Oxigraph store."""
-    rdf = to_rdf(graph)
-    for name, fmt in EXPORTS.items():
-        data = rdf.serialize(format=fmt, encoding="utf-8")
-        # the same graph gives the same bytes: N-Triples sorted by line, JSON-LD by value
-        if fmt == "nt":
-            data = b"".join(sorted(line + b"\n" for line in data.splitlines() if line.strip()))
-        elif fmt == "json-ld":
-            data = json.dumps(_sorted_json(json.loads(data)), indent=2, ensure_ascii=False).encode("utf-8")
-        Path(folder, name).write_bytes(data)
-    store = pyoxigraph.Store(str(Path(folder, "oxigraph")))
-    store.bulk_load(path=str(Path(folder, "graph.nt")), format=pyoxigraph.RdfFormat.N_TRIPLES)
+def write_rdf_store(folder: Path, ntriples_parts: list[Path]) -> None:
+    """Merge the N-Triples parts into graph.nt, bulk-load it into an Oxigraph store, and write
+    the Turtle and JSON-LD exports from the store."""
+    folder = Path(folder)
+    with open(folder / "graph.nt", "wb") as merged:
+        for part in ntriples_parts:
+            with open(part, "rb") as handle:
+                shutil.copyfileobj(handle, merged, 1 << 20)
+    store = pyoxigraph.Store(str(folder / "oxigraph"))
+    store.bulk_load(path=str(folder / "graph.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
     store.flush()
+    prefixes = {"kg": str(KG), "skos": str(SKOS), "schema": str(SDO), "prov": str(PROV), "rdf": str(RDF)}
+    for name, fmt in (("graph.ttl", pyoxigraph.RdfFormat.TURTLE), ("graph.jsonld", pyoxigraph.RdfFormat.JSON_LD)):
+        store.dump(str(folder / name), fmt, from_graph=pyoxigraph.DefaultGraph(), prefixes=prefixes)
 
 
 def open_store(folder: Path) -> pyoxigraph.Store:
