@@ -66,28 +66,37 @@ def _analyzer():
     return build_pipeline(), ontology, Linker(ontology)
 
 
-def encode_parts(rows: GraphRows) -> dict[str, bytes]:
-    """The rows as a part of every bulk-loadable output, by part name."""
-    parts = {f"cypher/{name}.parquet": data for name, data in parquet_parts(rows).items()}
-    parts |= {f"neo4j/{name}": data for name, data in neo4j_csv_parts(rows).items()}
-    parts["rdf/graph.nt"] = ntriples(rows)
-    parts["graphml/graph.xml"] = graphml_part(rows)
+def encode_parts(rows: list[GraphRows]) -> dict[str, bytes]:
+    """The rows (of one paper each, or of the entities) as a part of every bulk-loadable
+    output, by part name. Rows keep their order in every output, which makes the merged
+    outputs the same whatever the chunks were."""
+    merged = GraphRows()
+    for part in rows:
+        merged.extend(part)
+    parts = {f"cypher/{name}.parquet": data for name, data in parquet_parts(merged).items()}
+    for part in rows:
+        for name, data in neo4j_csv_parts(part).items():
+            parts[f"neo4j/{name}"] = parts.get(f"neo4j/{name}", b"") + data
+    parts["rdf/graph.nt"] = b"".join(map(ntriples, rows))
+    parts["graphml/graph.xml"] = b"".join(map(graphml_part, rows))
     return parts
 
 
 def analyze_chunk(papers: list[Paper]) -> ChunkResult:
     """Extract, link and graph one chunk of papers (on whichever worker runs it)."""
     nlp, ontology, linker = _analyzer()
-    rows, paper_lines, record_lines = GraphRows(), [], []
+    rows, shared, paper_lines, record_lines = [], GraphRows(), [], []
     for paper, mentions in extract_mentions(papers, nlp):
         linked = link_mentions(mentions, linker)
         record = paper_record(paper, linked, ontology)
-        rows.extend(paper_rows(paper, linked, record, ontology))
+        rows.append(paper_rows(paper, linked, record, ontology))
+        shared.entities += rows[-1].entities
+        shared.entity_edges += rows[-1].entity_edges
         paper_lines.append(json.dumps(paper.to_dict(), ensure_ascii=False) + "\n")
         record_lines.append(json.dumps(record, ensure_ascii=False) + "\n")
     counts: tuple[dict[str, int], dict[str, int]] = ({}, {})
-    add_counts(counts, rows)
-    shared = GraphRows(entities=rows.entities, entity_edges=rows.entity_edges)
+    for paper in rows:
+        add_counts(counts, paper)
     return ChunkResult(len(papers), "".join(paper_lines), "".join(record_lines), encode_parts(rows), shared, *counts)
 
 
@@ -167,7 +176,7 @@ def build(
         entity_rows = entities.rows()
         del entities
         add_counts(counts, entity_rows)
-        _write_parts(parts, 0, encode_parts(entity_rows))
+        _write_parts(parts, 0, encode_parts([entity_rows]))
         del entity_rows
         lap("analyze")
         write_cypher_store(work / "cypher", parts / "cypher")

@@ -64,7 +64,7 @@ def _on_dask(function: Callable[[T], R], chunks: Iterable[T], scheduler: str | N
     except ImportError:
         raise KGError("the Dask executor needs dask.distributed: pip install 'kg[dask]'") from None
     try:
-        client = Client(scheduler, timeout="10s")
+        client = Client(scheduler, timeout="5s")
     except OSError as error:
         raise KGError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
     with client:

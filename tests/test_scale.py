@@ -1,0 +1,103 @@
+"""A build at scale: papers stream through in chunks, worker processes and a Dask cluster give
+the same stores as one process, and few chunks are ever in flight."""
+
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from conftest import FIXTURES
+from kg.build import build
+from kg.executors import run_in_order
+from kg.ingest import PaperSet, PaperSpool, read_papers
+from kg.stores.cypher_store import connect, run_query
+
+INPUTS = [FIXTURES / "ingest" / name for name in ("arxiv.xml", "pubmed.xml", "papers.jsonl")]
+
+
+def exports(folder: Path) -> dict[str, bytes]:
+    """Every file of a build but the two database folders, by relative path."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and "cypher" not in p.parts and "oxigraph" not in p.parts}
+
+
+def store_contents(folder: Path) -> tuple[list, list]:
+    """What the two databases hold: every Cypher edge with its ends, every RDF triple."""
+    edges = run_query(connect(folder / "cypher"),
+                      "MATCH (a)-[r]->(b) RETURN a.id AS source, label(r) AS kind, b.id AS target, b.name AS name ORDER BY source, kind, target")
+    store = pyoxigraph.Store.read_only(str(folder / "rdf" / "oxigraph"))
+    triples = sorted(str(quad.triple) for quad in store)
+    return edges, triples
+
+
+@pytest.fixture(scope="module")
+def one_process(tmp_path_factory):
+    out = tmp_path_factory.mktemp("local") / "graph"
+    build(INPUTS, out, chunk_size=2)
+    return out
+
+
+def test_chunks_and_worker_processes_change_nothing(one_process, tmp_path):
+    in_one_chunk, on_workers = tmp_path / "one-chunk", tmp_path / "workers"
+    build(INPUTS, in_one_chunk, chunk_size=1000)
+    build(INPUTS, on_workers, chunk_size=2, jobs=2)
+    assert exports(in_one_chunk) == exports(one_process) == exports(on_workers)
+    assert store_contents(on_workers) == store_contents(one_process)
+    assert len(store_contents(one_process)[0]) > 50
+
+
+def test_a_dask_cluster_builds_the_same_stores(one_process, tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        report = build(INPUTS, tmp_path / "dask", chunk_size=2, executor="dask", scheduler=cluster.scheduler_address)
+    assert report.papers == 7
+    assert exports(tmp_path / "dask") == exports(one_process)
+    assert store_contents(tmp_path / "dask") == store_contents(one_process)
+
+
+def test_bulk_outputs_are_merged_from_their_parts(one_process):
+    csv = (one_process / "neo4j" / "nodes_Paper.csv").read_text().splitlines()
+    assert csv[0].startswith("id:ID,") and len(csv) == 1 + 7  # one header, then every part's rows
+    assert not (one_process / ".parts").exists() and not list(one_process.glob(".papers*"))
+    triples = (one_process / "rdf" / "graph.nt").read_bytes().splitlines()
+    assert len(triples) == len(set(triples)) > 500  # parts do not repeat what another part holds
+
+
+def test_few_chunks_are_in_flight():
+    pulled = []
+
+    def chunks():
+        for number in range(20):
+            pulled.append(number)
+            yield number
+
+    results = run_in_order(abs, chunks(), jobs=2)
+    assert next(results) == 0 and len(pulled) <= 4  # a window of two per worker, not the whole input
+    assert list(results) == list(range(1, 20))
+
+
+def test_the_spool_holds_the_papers_a_set_holds(seeds, tmp_path):
+    in_memory, on_disk = PaperSet(), PaperSpool(tmp_path / "papers.sqlite")
+    report = read_papers([seeds], on_disk)
+    read_papers([seeds], in_memory)
+    assert report.merged > 0 and len(on_disk) == len(in_memory)
+    assert list(on_disk) == sorted(in_memory, key=lambda paper: paper.id)
+
+
+def test_the_build_command_shows_a_progress_bar_with_rate_and_eta(run_kg, tmp_path):
+    result = run_kg("build", *INPUTS, "--out", tmp_path / "graph", "--jobs", "2", "--progress")
+    assert result.exit_code == 0, result.stderr
+    bar = result.stderr.replace("\r", "\n")
+    assert "7/7" in bar and "papers/s" in bar and "<00:00" in bar
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--executor", "dask"], "--executor dask needs --scheduler ADDRESS"),
+    (["--scheduler", "tcp://127.0.0.1:8786"], "--scheduler is for --executor dask"),
+    (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"], "cannot reach the Dask scheduler at tcp://127.0.0.1:9"),
+])
+def test_dask_settings_that_cannot_work_are_one_clear_line(run_kg, tmp_path, args, message):
+    pytest.importorskip("dask.distributed")
+    result = run_kg("build", *INPUTS, "--out", tmp_path / "graph", *args)
+    assert result.exit_code in (1, 2) and message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "graph").exists() and list(tmp_path.iterdir()) == []
