@@ -18,9 +18,13 @@ Layout of a build folder:
     papers.jsonl        the papers, one per line (as `kg ingest` writes them)
     extraction.jsonl    the extraction record of each paper (as `kg extract` writes them)
     cypher/             the embedded Cypher store (LadybugDB)
-    rdf/                graph.nt, graph.ttl, graph.jsonld and the Oxigraph store (oxigraph/)
+    rdf/                graph.nt, the Oxigraph store (oxigraph/), graph.ttl and graph.jsonld
     graph.graphml       the graph for networkx and other tools
     neo4j/              CSVs and the command for neo4j-admin database import
+
+Turtle, JSON-LD, GraphML and the neo4j-admin CSVs are exports that can be left out
+(`--exports`): a build of a million papers may not want a Turtle and a JSON-LD copy besides
+the stores.
     manifest.json       node and edge counts, and the kg version that built it
 """
 
@@ -32,7 +36,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from kg import __version__, config
@@ -44,7 +48,7 @@ from kg.link import Linker, link_mentions, paper_record
 from kg.records import ChunkResult, GraphRows, IngestReport, Paper
 from kg.stores.cypher_store import parquet_parts, write_cypher_store
 from kg.stores.exports import graphml_part, merge_graphml, merge_neo4j_csvs, neo4j_csv_parts
-from kg.stores.rdf_store import ntriples, write_rdf_store
+from kg.stores.rdf_store import export_rdf, ntriples, write_rdf_store
 
 PAPERS_FILE = "papers.jsonl"
 
@@ -66,23 +70,26 @@ def _analyzer():
     return build_pipeline(), ontology, Linker(ontology)
 
 
-def encode_parts(rows: list[GraphRows]) -> dict[str, bytes]:
-    """The rows (of one paper each, or of the entities) as a part of every bulk-loadable
-    output, by part name. Rows keep their order in every output, which makes the merged
-    outputs the same whatever the chunks were."""
+def encode_parts(rows: list[GraphRows], exports: Iterable[str] = config.EXPORTS) -> dict[str, bytes]:
+    """The rows (of one paper each, or of the entities) as a part of the Parquet files of the
+    Cypher store, of graph.nt, and of the `exports` that are written in parts, by part name.
+    Rows keep their order in every output, which makes the merged outputs the same whatever
+    the chunks were."""
     merged = GraphRows()
     for part in rows:
         merged.extend(part)
     parts = {f"cypher/{name}.parquet": data for name, data in parquet_parts(merged).items()}
-    for part in rows:
-        for name, data in neo4j_csv_parts(part).items():
-            parts[f"neo4j/{name}"] = parts.get(f"neo4j/{name}", b"") + data
     parts["rdf/graph.nt"] = b"".join(map(ntriples, rows))
-    parts["graphml/graph.xml"] = b"".join(map(graphml_part, rows))
+    if "neo4j" in exports:
+        for part in rows:
+            for name, data in neo4j_csv_parts(part).items():
+                parts[f"neo4j/{name}"] = parts.get(f"neo4j/{name}", b"") + data
+    if "graphml" in exports:
+        parts["graphml/graph.xml"] = b"".join(map(graphml_part, rows))
     return parts
 
 
-def analyze_chunk(papers: list[Paper]) -> ChunkResult:
+def analyze_chunk(papers: list[Paper], exports: tuple[str, ...] = config.EXPORTS) -> ChunkResult:
     """Extract, link and graph one chunk of papers (on whichever worker runs it)."""
     nlp, ontology, linker = _analyzer()
     rows, shared, paper_lines, record_lines = [], GraphRows(), [], []
@@ -97,7 +104,8 @@ def analyze_chunk(papers: list[Paper]) -> ChunkResult:
     counts: tuple[dict[str, int], dict[str, int]] = ({}, {})
     for paper in rows:
         add_counts(counts, paper)
-    return ChunkResult(len(papers), "".join(paper_lines), "".join(record_lines), encode_parts(rows), shared, *counts)
+    parts = encode_parts(rows, exports)
+    return ChunkResult(len(papers), "".join(paper_lines), "".join(record_lines), parts, shared, *counts)
 
 
 def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -127,10 +135,12 @@ def _parts_of(folder: Path, name: str) -> list[Path]:
 def build(
     paths: Iterable[Path], out: Path, *, format: str | None = None, skip_bad: bool = False, jobs: int = 1,
     executor: str = "local", scheduler: str | None = None, chunk_size: int = config.CHUNK_PAPERS,
-    on_start: Callable[[int], None] | None = None, on_chunk: Callable[[int], None] | None = None,
+    exports: Iterable[str] = config.EXPORTS, on_start: Callable[[int], None] | None = None, on_chunk: Callable[[int], None] | None = None,
 ) -> BuildReport:
-    """Build (or extend) the stores in `out` from the papers under `paths`. `on_start` is
-    told how many papers there are to analyze, `on_chunk` how many each finished chunk held."""
+    """Build (or extend) the stores in `out` from the papers under `paths`, with the file
+    `exports` named (see config.EXPORTS). `on_start` is told how many papers there are to
+    analyze, `on_chunk` how many each finished chunk held."""
+    exports = tuple(exports)
     out = Path(out)
     previous = out / PAPERS_FILE
     inputs = ([previous] if previous.exists() else []) + list(paths)
@@ -161,7 +171,7 @@ def build(
         with open(work / PAPERS_FILE, "w", encoding="utf-8") as papers_out, \
                 open(work / "extraction.jsonl", "w", encoding="utf-8") as records_out:
             chunks = _chunks(spool, chunk_size)
-            for index, result in enumerate(run_in_order(analyze_chunk, chunks, jobs=jobs, executor=executor, scheduler=scheduler), 1):
+            for index, result in enumerate(run_in_order(partial(analyze_chunk, exports=exports), chunks, jobs=jobs, executor=executor, scheduler=scheduler), 1):
                 papers_out.write(result.paper_lines)
                 records_out.write(result.record_lines)
                 _write_parts(parts, index, result.parts)
@@ -176,7 +186,7 @@ def build(
         entity_rows = entities.rows()
         del entities
         add_counts(counts, entity_rows)
-        _write_parts(parts, 0, encode_parts([entity_rows]))
+        _write_parts(parts, 0, encode_parts([entity_rows], exports))
         del entity_rows
         lap("analyze")
         write_cypher_store(work / "cypher", parts / "cypher")
@@ -184,10 +194,13 @@ def build(
         (work / "rdf").mkdir()
         write_rdf_store(work / "rdf", _parts_of(parts, "rdf/graph.nt"))
         lap("rdf")
-        merge_graphml(work / "graph.graphml", _parts_of(parts, "graphml/graph.xml"))
-        merge_neo4j_csvs(work / "neo4j", {
-            path.name + ".csv": sorted(path.glob("*.csv")) for path in (parts / "neo4j").iterdir()
-        } if (parts / "neo4j").exists() else {})
+        export_rdf(work / "rdf", [name for name in exports if name in ("ttl", "jsonld")])
+        if "graphml" in exports:
+            merge_graphml(work / "graph.graphml", _parts_of(parts, "graphml/graph.xml"))
+        if "neo4j" in exports:
+            merge_neo4j_csvs(work / "neo4j", {
+                path.name + ".csv": sorted(path.glob("*.csv")) for path in (parts / "neo4j").iterdir()
+            } if (parts / "neo4j").exists() else {})
         lap("exports")
         shutil.rmtree(parts)
         nodes, edges = (dict(sorted(c.items())) for c in counts)

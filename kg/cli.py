@@ -192,10 +192,12 @@ def _store_option(command):
 @click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True,
               help="Run extraction here (local) or on a Dask cluster (dask, with --scheduler).")
 @click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler, e.g. tcp://10.0.0.5:8786.")
+@click.option("--exports", default=",".join(config.EXPORTS), show_default=True, metavar="LIST",
+              help=f"File exports to write besides the stores and graph.nt: some of {', '.join(config.EXPORTS)}, comma-separated, or none.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
 @reports_errors
 def build_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool, out: Path, jobs: int,
-                  executor: str, scheduler: str | None, progress: bool | None) -> None:
+                  executor: str, scheduler: str | None, exports: str, progress: bool | None) -> None:
     """Build the knowledge graph: ingest, extract, link, and write every store to one folder.
 
     Writes the embedded Cypher store (LadybugDB), the RDF store (Oxigraph) with Turtle,
@@ -217,11 +219,14 @@ def build_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool, 
 
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler is for --executor dask")
+    chosen = [name for name in exports.replace(" ", "").split(",") if name and name != "none"]
+    if unknown := [name for name in chosen if name not in config.EXPORTS]:
+        raise click.UsageError(f"unknown export {unknown[0]!r}; choose from {', '.join(config.EXPORTS)}")
     bar = tqdm(total=0, unit=" papers", desc="extracting", file=sys.stderr, disable=None if progress is None else not progress,
                dynamic_ncols=True, mininterval=0.5)
     with bar:
         report = build(paths, out, format=format_, skip_bad=skip_bad, jobs=jobs or os.cpu_count() or 1,
-                       executor=executor, scheduler=scheduler, on_start=lambda n: bar.reset(total=n), on_chunk=bar.update)
+                       executor=executor, scheduler=scheduler, exports=chosen, on_start=lambda n: bar.reset(total=n), on_chunk=bar.update)
     nodes = ", ".join(f"{n} {label}" for label, n in report.nodes.items())
     click.echo(
         f"built {out}: {report.papers} papers ({report.added} new); nodes: {nodes}; edges: {sum(report.edges.values())}",

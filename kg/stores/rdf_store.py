@@ -137,8 +137,7 @@ def statement_iri(start: str, kind: str, end: str) -> str:
 
 
 def write_rdf_store(folder: Path, ntriples_parts: list[Path]) -> None:
-    """Merge the N-Triples parts into graph.nt, bulk-load it into an Oxigraph store, and write
-    the Turtle and JSON-LD exports from the store."""
+    """Merge the N-Triples parts into graph.nt and bulk-load it into an Oxigraph store."""
     folder = Path(folder)
     with open(folder / "graph.nt", "wb") as merged:
         for part in ntriples_parts:
@@ -147,9 +146,15 @@ def write_rdf_store(folder: Path, ntriples_parts: list[Path]) -> None:
     store = pyoxigraph.Store(str(folder / "oxigraph"))
     store.bulk_load(path=str(folder / "graph.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
     store.flush()
+
+
+def export_rdf(folder: Path, formats: list[str]) -> None:
+    """Dump the Oxigraph store of `folder` as graph.ttl and/or graph.jsonld ("ttl", "jsonld")."""
+    store = pyoxigraph.Store(str(Path(folder, "oxigraph")))
     prefixes = {"kg": str(KG), "skos": str(SKOS), "schema": str(SDO), "prov": str(PROV), "rdf": str(RDF)}
-    for name, fmt in (("graph.ttl", pyoxigraph.RdfFormat.TURTLE), ("graph.jsonld", pyoxigraph.RdfFormat.JSON_LD)):
-        store.dump(str(folder / name), fmt, from_graph=pyoxigraph.DefaultGraph(), prefixes=prefixes)
+    for name in formats:
+        fmt = {"ttl": pyoxigraph.RdfFormat.TURTLE, "jsonld": pyoxigraph.RdfFormat.JSON_LD}[name]
+        store.dump(str(Path(folder, f"graph.{name}")), fmt, from_graph=pyoxigraph.DefaultGraph(), prefixes=prefixes)
 
 
 def open_store(folder: Path) -> pyoxigraph.Store:
