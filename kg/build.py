@@ -60,7 +60,8 @@ class BuildReport:
     added: int = 0
     nodes: dict[str, int] = field(default_factory=dict)
     edges: dict[str, int] = field(default_factory=dict)
-    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
+    # wall time of each stage, and the time (summed over workers) spent encoding store parts
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -70,16 +71,23 @@ def _analyzer():
     return build_pipeline(), ontology, Linker(ontology)
 
 
-def encode_parts(rows: list[GraphRows], exports: Iterable[str] = config.EXPORTS) -> dict[str, bytes]:
+def encode_parts(
+    rows: list[GraphRows], exports: Iterable[str] = config.EXPORTS, seconds: dict[str, float] | None = None
+) -> dict[str, bytes]:
     """The rows (of one paper each, or of the entities) as a part of the Parquet files of the
     Cypher store, of graph.nt, and of the `exports` that are written in parts, by part name.
     Rows keep their order in every output, which makes the merged outputs the same whatever
-    the chunks were."""
+    the chunks were. The time spent on the store parts is added to `seconds`."""
     merged = GraphRows()
     for part in rows:
         merged.extend(part)
+    seconds = {} if seconds is None else seconds
+    start = time.perf_counter()
     parts = {f"cypher/{name}.parquet": data for name, data in parquet_parts(merged).items()}
+    middle = time.perf_counter()
     parts["rdf/graph.nt"] = b"".join(map(ntriples, rows))
+    seconds["encode cypher"] = seconds.get("encode cypher", 0.0) + middle - start
+    seconds["encode rdf"] = seconds.get("encode rdf", 0.0) + time.perf_counter() - middle
     if "neo4j" in exports:
         for part in rows:
             for name, data in neo4j_csv_parts(part).items():
@@ -104,8 +112,9 @@ def analyze_chunk(papers: list[Paper], exports: tuple[str, ...] = config.EXPORTS
     counts: tuple[dict[str, int], dict[str, int]] = ({}, {})
     for paper in rows:
         add_counts(counts, paper)
-    parts = encode_parts(rows, exports)
-    return ChunkResult(len(papers), "".join(paper_lines), "".join(record_lines), parts, shared, *counts)
+    seconds: dict[str, float] = {}
+    parts = encode_parts(rows, exports, seconds)
+    return ChunkResult(len(papers), "".join(paper_lines), "".join(record_lines), parts, shared, *counts, seconds)
 
 
 def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -166,7 +175,7 @@ def build(
             on_start(total)
         if executor == "local":
             _analyzer()  # made before the workers fork, which then share it
-        parts, counts = work / ".parts", ({}, {})
+        parts, counts, encoding = work / ".parts", ({}, {}), {}
         entities = EntityGraph(load_ontology())
         with open(work / PAPERS_FILE, "w", encoding="utf-8") as papers_out, \
                 open(work / "extraction.jsonl", "w", encoding="utf-8") as records_out:
@@ -176,6 +185,8 @@ def build(
                 records_out.write(result.record_lines)
                 _write_parts(parts, index, result.parts)
                 entities.add(result.shared)
+                for stage, spent in result.seconds.items():
+                    encoding[stage] = encoding.get(stage, 0.0) + spent
                 for total_counts, chunk_counts in zip(counts, (result.nodes, result.edges)):
                     for key, n in chunk_counts.items():
                         total_counts[key] = total_counts.get(key, 0) + n
@@ -186,7 +197,7 @@ def build(
         entity_rows = entities.rows()
         del entities
         add_counts(counts, entity_rows)
-        _write_parts(parts, 0, encode_parts([entity_rows], exports))
+        _write_parts(parts, 0, encode_parts([entity_rows], exports, encoding))
         del entity_rows
         lap("analyze")
         write_cypher_store(work / "cypher", parts / "cypher")
@@ -202,6 +213,7 @@ def build(
                 path.name + ".csv": sorted(path.glob("*.csv")) for path in (parts / "neo4j").iterdir()
             } if (parts / "neo4j").exists() else {})
         lap("exports")
+        seconds |= {stage: round(spent, 3) for stage, spent in sorted(encoding.items())}
         shutil.rmtree(parts)
         nodes, edges = (dict(sorted(c.items())) for c in counts)
         manifest = {"kg_version": __version__, "papers": total, "nodes": nodes, "edges": edges}

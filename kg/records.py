@@ -381,7 +381,7 @@ class ChunkResult:
     """What the analysis of one chunk of papers gives the build: its lines of papers.jsonl and
     extraction.jsonl, its rows encoded as a part of each bulk-loadable output (by part name),
     the entities and entity edges it adds to the shared entity graph, and its node and edge
-    counts."""
+    counts, and the seconds it spent encoding each store's part."""
 
     papers: int
     paper_lines: str
@@ -390,3 +390,4 @@ class ChunkResult:
     shared: GraphRows
     nodes: dict[str, int]
     edges: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)

@@ -1,0 +1,196 @@
+"""Benchmark `kg build` on one corpus, against floors measured in the same run.
+
+    python benchmarks/bench_build.py CORPUS.jsonl --jobs 1,2 --out results/100k.json
+
+Reports, as JSON (and a summary on stderr):
+
+- the floor: spaCy's bare tokenizer (`spacy.blank("en").tokenizer`) over the same texts the
+  pipeline reads (title, blank line, abstract), on one core, in papers per second;
+- for each `--jobs`: the wall time of a whole `kg build` in a fresh process, its throughput
+  per core, that throughput as a ratio of the floor, the speed-up over one job, the time of each
+  stage, and the peak memory of the build's whole process tree (sampled every 0.2 s);
+- store loading, from the one-job build: the rows (nodes and edges) per second the build spent
+  on each store (encoding its parts and loading them) against the engine's own bulk loader
+  given the same data in one go (LadybugDB `COPY FROM` one Parquet file per table, exported
+  from the built store; pyoxigraph `bulk_load` of the build's graph.nt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+RUN_BUILD = """
+import json, sys
+from pathlib import Path
+from kg.build import build
+report = build([Path(sys.argv[1])], Path(sys.argv[2]), jobs=int(sys.argv[3]), exports=json.loads(sys.argv[4]))
+print(json.dumps({"papers": report.papers, "nodes": report.nodes, "edges": report.edges, "seconds": report.seconds}))
+"""
+
+
+def texts(corpus: Path, batch: int = 1000):
+    """Batches of the texts the pipeline tokenizes, read from the corpus."""
+    chunk = []
+    with open(corpus, encoding="utf-8") as lines:
+        for line in lines:
+            paper = json.loads(line)
+            chunk.append(" ".join(paper["title"].split()) + "\n\n" + " ".join(paper["abstract"].split()))
+            if len(chunk) == batch:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def tokenizer_floor(corpus: Path) -> dict:
+    """Papers per second of spaCy's bare tokenizer over the corpus texts (reading not timed)."""
+    import spacy
+
+    tokenizer = spacy.blank("en").tokenizer
+    papers, tokens, spent = 0, 0, 0.0
+    for batch in texts(corpus):
+        start = time.perf_counter()
+        tokens += sum(len(doc) for doc in tokenizer.pipe(batch))
+        spent += time.perf_counter() - start
+        papers += len(batch)
+    return {"papers": papers, "seconds": round(spent, 3), "papers_per_second": round(papers / spent, 1),
+            "tokens_per_paper": round(tokens / papers, 1)}
+
+
+def timed_build(corpus: Path, out: Path, jobs: int, exports: list[str]) -> dict:
+    """Run one build in a fresh process; its report, wall time and peak memory of its tree."""
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    process = psutil.Popen([sys.executable, "-c", RUN_BUILD, str(corpus), str(out), str(jobs), json.dumps(exports)],
+                           stdout=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        try:
+            tree = [process, *process.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.2)
+    wall = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(f"bench_build: the build with --jobs {jobs} failed (exit {process.returncode})")
+    report = json.loads(process.stdout.read())
+    return {**report, "jobs": jobs, "wall_seconds": round(wall, 2), "peak_rss_mb": round(peak / 2**20)}
+
+
+def cypher_floor(build: Path, scratch: Path) -> float:
+    """Seconds LadybugDB's COPY FROM takes to load the built graph from one Parquet file per
+    table (exported from the built store, not timed) into a fresh database."""
+    import ladybug
+
+    from kg.graph import EDGE_TYPES, NODE_PROPERTIES
+    from kg.stores.cypher_store import schema_statements
+
+    source = ladybug.Connection(ladybug.Database(str(build / "cypher"), read_only=True))
+    copies = []
+    for label, properties in NODE_PROPERTIES.items():
+        file = scratch / f"{label}.parquet"
+        columns = ", ".join(f"n.{name} AS {name}" for name in properties)
+        source.execute(f"COPY (MATCH (n:{label}) RETURN {columns}) TO '{file}'")
+        copies.append(f"COPY {label} FROM '{file}'")
+    for kind, (properties, pairs) in EDGE_TYPES.items():
+        for start, end in pairs:
+            file = scratch / f"{kind}_{start}_{end}.parquet"
+            columns = "".join(f", r.{name} AS {name}" for name in properties)
+            source.execute(f"COPY (MATCH (a:{start})-[r:{kind}]->(b:{end}) RETURN a.id AS `from`, b.id AS `to`{columns}) TO '{file}'")
+            ends = f"(from='{start}', to='{end}')" if len(pairs) > 1 else ""
+            copies.append(f"COPY {kind} FROM '{file}' {ends}")
+    target = ladybug.Connection(ladybug.Database(str(scratch / "db")))
+    for statement in schema_statements():
+        target.execute(statement)
+    start = time.perf_counter()
+    for statement in copies:
+        target.execute(statement)
+    return time.perf_counter() - start
+
+
+def rdf_floor(build: Path, scratch: Path) -> tuple[float, int]:
+    """(seconds, triples) of pyoxigraph's bulk_load of the build's graph.nt into a fresh store."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store(str(scratch / "oxigraph"))
+    start = time.perf_counter()
+    store.bulk_load(path=str(build / "rdf" / "graph.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.flush()
+    spent = time.perf_counter() - start
+    return spent, len(store)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path, help="a JSON Lines corpus (see make_corpus.py)")
+    parser.add_argument("--jobs", default="1,2", help="comma-separated --jobs values to run (default 1,2)")
+    parser.add_argument("--exports", default="neo4j", help="the build's --exports (default neo4j; 'none' for none)")
+    parser.add_argument("--work", type=Path, help="where builds go (default: a temporary folder, removed after)")
+    parser.add_argument("--out", type=Path, help="write the figures here as JSON (default: stdout)")
+    args = parser.parse_args(argv)
+    if not args.corpus.is_file():
+        parser.error(f"no corpus at {args.corpus}")
+    exports = [] if args.exports == "none" else args.exports.split(",")
+    work = args.work or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    figures: dict = {"corpus": str(args.corpus), "cores": psutil.cpu_count(), "exports": exports}
+    print("tokenizer floor ...", file=sys.stderr)
+    figures["tokenizer"] = floor = tokenizer_floor(args.corpus)
+    figures["builds"] = []
+    for jobs in [int(j) for j in args.jobs.split(",")]:
+        print(f"kg build --jobs {jobs} ...", file=sys.stderr)
+        run = timed_build(args.corpus, work / f"jobs-{jobs}", jobs, exports)
+        run["papers_per_second"] = round(run["papers"] / run["wall_seconds"], 1)
+        run["per_core"] = round(run["papers_per_second"] / jobs, 1)
+        run["ratio_to_tokenizer"] = round(run["per_core"] / floor["papers_per_second"], 3)
+        if figures["builds"]:
+            run["speedup_over_one_job"] = round(figures["builds"][0]["wall_seconds"] / run["wall_seconds"], 2)
+        figures["builds"].append(run)
+        if jobs != 1:
+            shutil.rmtree(work / f"jobs-{jobs}", ignore_errors=True)
+    single = next((run for run in figures["builds"] if run["jobs"] == 1), None)
+    if single:
+        build = work / "jobs-1"
+        rows = sum(single["nodes"].values()) + sum(single["edges"].values())
+        seconds = single["seconds"]
+        print("engine bulk loaders ...", file=sys.stderr)
+        with tempfile.TemporaryDirectory(dir=work) as scratch:
+            cypher_engine = cypher_floor(build, Path(scratch))
+            rdf_engine, triples = rdf_floor(build, Path(scratch))
+        ours = {"cypher": seconds["encode cypher"] + seconds["cypher"], "rdf": seconds["encode rdf"] + seconds["rdf"]}
+        figures["loading"] = {
+            store: {"rows": rows, "ours_seconds": round(ours[store], 3), "engine_seconds": round(engine, 3),
+                    "ours_rows_per_second": round(rows / ours[store]), "engine_rows_per_second": round(rows / engine),
+                    "ratio": round(engine / ours[store], 3)}
+            for store, engine in (("cypher", cypher_engine), ("rdf", rdf_engine))
+        }
+        figures["loading"]["rdf"]["triples"] = triples
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+    text = json.dumps(figures, indent=2)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n")
+    else:
+        print(text)
+    for run in figures["builds"]:
+        print(f"jobs {run['jobs']}: {run['papers_per_second']} papers/s, {run['per_core']}/core = "
+              f"{run['ratio_to_tokenizer']} x tokenizer ({floor['papers_per_second']}/s), peak {run['peak_rss_mb']} MB",
+              file=sys.stderr)
+    for store, load in figures.get("loading", {}).items():
+        print(f"{store}: {load['ours_rows_per_second']} rows/s vs engine {load['engine_rows_per_second']} = {load['ratio']}",
+              file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
