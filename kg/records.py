@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -70,7 +70,7 @@ class Paper:
 
     def to_dict(self) -> dict[str, Any]:
         """The paper as a plain JSON-ready dict (tuples become lists)."""
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         data["authors"] = list(self.authors)
         data["sources"] = list(self.sources)
         return data
@@ -326,7 +326,7 @@ class Relation:
     source: str = "text"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 @dataclass

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -84,17 +85,30 @@ _PREDICATES = {
 _STATEMENT_PARTS = [_iri(str(iri)) for iri in (RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom)]
 
 
+@lru_cache(maxsize=None)
+def _node_terms(label: str) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """(the rdf:type IRIs, (property, kind, predicate IRI) of each property) of a node label."""
+    types = [_iri(str(KG[label]))] + ([_iri(str(EXTRA_TYPES[label]))] if label in EXTRA_TYPES else [])
+    types += [] if label in ("Paper", "Result") else [_iri(str(SKOS.Concept))]
+    properties = [
+        (name, kind, _PREDICATES[name] if name == "name" or (label == "Paper" and name in PAPER_PROPERTIES) else _iri(str(KG[name])))
+        for name, kind in NODE_PROPERTIES[label].items()
+    ]
+    return types, properties
+
+
+@lru_cache(maxsize=None)
+def _edge_terms(kind: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """(the predicate IRI, (property, kind, predicate IRI) of each property) of an edge type."""
+    return _iri(str(predicate(kind))), [(name, column, _iri(str(KG[name]))) for name, column in EDGE_TYPES[kind][0].items()]
+
+
 def ntriples(rows: GraphRows) -> bytes:
     """The rows as N-Triples (UTF-8), in row order: the same rows give the same bytes."""
     lines: list[str] = []
     add = lines.append
     for label, found in rows.nodes.items():
-        types = [_iri(str(KG[label]))] + ([_iri(str(EXTRA_TYPES[label]))] if label in EXTRA_TYPES else [])
-        types += [] if label in ("Paper", "Result") else [_iri(str(SKOS.Concept))]
-        properties = [
-            (name, kind, _PREDICATES[name] if name == "name" or (label == "Paper" and name in PAPER_PROPERTIES) else _iri(str(KG[name])))
-            for name, kind in NODE_PROPERTIES[label].items()
-        ]
+        types, properties = _node_terms(label)
         for row in found:
             subject = _iri(node_iri(row["id"]))
             for kind_iri in types:
@@ -112,13 +126,11 @@ def ntriples(rows: GraphRows) -> bytes:
                 else:
                     add(f"{subject} {predicate_iri} {_literal(value, 'STRING' if name == 'name' else kind)} .")
     for (kind, _, _), found in rows.edges.items():
-        properties = EDGE_TYPES[kind][0]
-        predicate_iri = _iri(str(predicate(kind)))
-        columns = [(name, column, _iri(str(KG[name]))) for name, column in properties.items()]
+        predicate_iri, columns = _edge_terms(kind)
         for row in found:
             start, end = _iri(node_iri(row["from"])), _iri(node_iri(row["to"]))
             add(f"{start} {predicate_iri} {end} .")
-            if not properties:
+            if not columns:
                 continue
             statement = _iri(statement_iri(row["from"], kind, row["to"]))
             add(f"{statement} {_RDF_TYPE} {_iri(str(RDF.Statement))} .")
