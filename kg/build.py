@@ -48,7 +48,7 @@ from kg.link import Linker, link_mentions, paper_record
 from kg.records import ChunkResult, GraphRows, IngestReport, Paper
 from kg.stores.cypher_store import parquet_parts, write_cypher_store
 from kg.stores.exports import graphml_part, merge_graphml, merge_neo4j_csvs, neo4j_csv_parts
-from kg.stores.rdf_store import export_rdf, ntriples, write_rdf_store
+from kg.stores.rdf_store import RdfLoader, export_rdf, ntriples
 
 PAPERS_FILE = "papers.jsonl"
 
@@ -60,7 +60,8 @@ class BuildReport:
     added: int = 0
     nodes: dict[str, int] = field(default_factory=dict)
     edges: dict[str, int] = field(default_factory=dict)
-    # wall time of each stage, and the time (summed over workers) spent encoding store parts
+    # wall time of each stage, the time (summed over workers) spent encoding store parts, and
+    # the time spent loading the RDF store (on a thread, while the analysis goes on)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -128,13 +129,16 @@ def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
         yield chunk
 
 
-def _write_parts(folder: Path, index: int, parts: dict[str, bytes]) -> None:
-    """Write each part as folder/<part name without suffix>/<index><suffix>."""
+def _write_parts(folder: Path, index: int, parts: dict[str, bytes]) -> dict[str, Path]:
+    """Write each part as folder/<part name without suffix>/<index><suffix>; the files by name."""
+    written = {}
     for name, data in parts.items():
         if data:
             target = folder / Path(name).with_suffix("")
             target.mkdir(parents=True, exist_ok=True)
-            (target / f"{index:07d}{Path(name).suffix}").write_bytes(data)
+            written[name] = target / f"{index:07d}{Path(name).suffix}"
+            written[name].write_bytes(data)
+    return written
 
 
 def _parts_of(folder: Path, name: str) -> list[Path]:
@@ -159,6 +163,7 @@ def build(
     work.mkdir(parents=True)
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
+    rdf: RdfLoader | None = None
 
     def lap(stage: str) -> None:
         nonlocal clock
@@ -177,13 +182,15 @@ def build(
             _analyzer()  # made before the workers fork, which then share it
         parts, counts, encoding = work / ".parts", ({}, {}), {}
         entities = EntityGraph(load_ontology())
+        rdf = RdfLoader(work / "rdf")
         with open(work / PAPERS_FILE, "w", encoding="utf-8") as papers_out, \
                 open(work / "extraction.jsonl", "w", encoding="utf-8") as records_out:
             chunks = _chunks(spool, chunk_size)
             for index, result in enumerate(run_in_order(partial(analyze_chunk, exports=exports), chunks, jobs=jobs, executor=executor, scheduler=scheduler), 1):
                 papers_out.write(result.paper_lines)
                 records_out.write(result.record_lines)
-                _write_parts(parts, index, result.parts)
+                if nt := _write_parts(parts, index, result.parts).get("rdf/graph.nt"):
+                    rdf.add(nt)
                 entities.add(result.shared)
                 for stage, spent in result.seconds.items():
                     encoding[stage] = encoding.get(stage, 0.0) + spent
@@ -197,15 +204,17 @@ def build(
         entity_rows = entities.rows()
         del entities
         add_counts(counts, entity_rows)
-        _write_parts(parts, 0, encode_parts([entity_rows], exports, encoding))
+        if nt := _write_parts(parts, 0, encode_parts([entity_rows], exports, encoding)).get("rdf/graph.nt"):
+            rdf.add(nt)
         del entity_rows
         lap("analyze")
+        rdf.finish(_parts_of(parts, "rdf/graph.nt"))
+        encoding["load rdf"] = rdf.seconds
+        lap("rdf")
         write_cypher_store(work / "cypher", parts / "cypher")
         lap("cypher")
-        (work / "rdf").mkdir()
-        write_rdf_store(work / "rdf", _parts_of(parts, "rdf/graph.nt"))
-        lap("rdf")
-        export_rdf(work / "rdf", [name for name in exports if name in ("ttl", "jsonld")])
+        export_rdf(rdf.store, work / "rdf", [name for name in exports if name in ("ttl", "jsonld")])
+        rdf.store = None  # closes the store before the folder moves
         if "graphml" in exports:
             merge_graphml(work / "graph.graphml", _parts_of(parts, "graphml/graph.xml"))
         if "neo4j" in exports:
@@ -220,6 +229,8 @@ def build(
         (work / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
         _swap(work, out)
     except BaseException:
+        if rdf is not None:
+            rdf.close()
         shutil.rmtree(work, ignore_errors=True)
         raise
     return BuildReport(ingest_report, total, total - before, nodes, edges, seconds)

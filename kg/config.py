@@ -65,7 +65,7 @@ NOT_MENTIONS = (
 
 # `kg build` analyzes papers in chunks of this many: a chunk is the unit of work a worker
 # process or Dask task gets, and of the parts the bulk-loadable outputs are written in.
-CHUNK_PAPERS = 250
+CHUNK_PAPERS = 1000
 
 # The file exports `kg build` writes besides the two stores and graph.nt (from which the RDF
 # store is loaded); `--exports` picks some of them.

@@ -63,7 +63,8 @@ def _parquet(table: pa.Table) -> bytes:
 def write_cypher_store(path: Path, parts: Path) -> None:
     """Create a LadybugDB database at `path` and bulk-load the Parquet parts under `parts`
     (a folder per table, named as `table_name` names them)."""
-    connection = ladybug.Connection(ladybug.Database(str(path)))
+    database = ladybug.Database(str(path))
+    connection = ladybug.Connection(database)
     for statement in schema_statements():
         connection.execute(statement)
     for label in NODE_PROPERTIES:
@@ -75,6 +76,8 @@ def write_cypher_store(path: Path, parts: Path) -> None:
             if _has_parts(parts, name):
                 ends = f"(from='{source_label}', to='{target_label}')" if len(pairs) > 1 else ""
                 connection.execute(f"COPY {kind} FROM '{parts / name}/*.parquet' {ends}")
+    connection.close()
+    database.close()
 
 
 def _has_parts(parts: Path, name: str) -> bool:

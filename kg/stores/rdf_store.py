@@ -1,7 +1,8 @@
 """The RDF store: the graph as N-Triples, bulk-loaded into Oxigraph (pyoxigraph) for SPARQL.
 
-Rows are written as N-Triples text directly (one part per chunk of papers, merged in order),
-which streams; the Turtle and JSON-LD exports are dumped from the loaded store.
+Rows are written as N-Triples text directly (one part per chunk of papers), which streams;
+each part is bulk-loaded as it comes, and the parts are merged in order into graph.nt. The
+Turtle and JSON-LD exports are dumped from the loaded store.
 
 Vocabulary: schema.org for papers (`schema:ScholarlyArticle`) and data sets
 (`schema:Dataset`), SKOS for concepts (`skos:Concept`, `skos:broader`, `skos:exactMatch`),
@@ -14,8 +15,11 @@ Every node has `rdf:type kg:<Label>` with the labels of `kg.graph`; every edge i
 from __future__ import annotations
 
 import hashlib
+import queue
 import re
 import shutil
+import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
@@ -148,21 +152,55 @@ def statement_iri(start: str, kind: str, end: str) -> str:
     return str(DATA[f"statement/{digest}"])
 
 
-def write_rdf_store(folder: Path, ntriples_parts: list[Path]) -> None:
-    """Merge the N-Triples parts into graph.nt and bulk-load it into an Oxigraph store."""
-    folder = Path(folder)
-    with open(folder / "graph.nt", "wb") as merged:
-        for part in ntriples_parts:
-            with open(part, "rb") as handle:
-                shutil.copyfileobj(handle, merged, 1 << 20)
-    store = pyoxigraph.Store(str(folder / "oxigraph"))
-    store.bulk_load(path=str(folder / "graph.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    store.flush()
+class RdfLoader:
+    """Bulk-loads N-Triples parts into the Oxigraph store of `folder` on a background thread
+    as a build writes them (pyoxigraph lets go of the GIL while it loads, so extraction goes
+    on meanwhile); `finish` waits for the last part and merges the parts into graph.nt."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.store = pyoxigraph.Store(str(self.folder / "oxigraph"))
+        self.seconds = 0.0  # time spent loading
+        self._error: BaseException | None = None
+        self._parts: queue.Queue[Path | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._load, name="rdf-loader", daemon=True)
+        self._thread.start()
+
+    def _load(self) -> None:
+        while (part := self._parts.get()) is not None:
+            if self._error is None:
+                start = time.perf_counter()
+                try:
+                    self.store.bulk_load(path=str(part), format=pyoxigraph.RdfFormat.N_TRIPLES)
+                except BaseException as error:  # raised again by finish()
+                    self._error = error
+                self.seconds += time.perf_counter() - start
+
+    def add(self, part: Path) -> None:
+        """Queue one N-Triples file for loading."""
+        self._parts.put(part)
+
+    def finish(self, parts: list[Path]) -> None:
+        """Wait until every queued part is loaded, then write graph.nt from `parts` in order."""
+        self.close()
+        if self._error is not None:
+            raise self._error
+        self.store.flush()
+        with open(self.folder / "graph.nt", "wb") as merged:
+            for part in parts:
+                with open(part, "rb") as handle:
+                    shutil.copyfileobj(handle, merged, 1 << 20)
+
+    def close(self) -> None:
+        """Stop the loading thread (once the parts queued so far are done)."""
+        if self._thread.is_alive():
+            self._parts.put(None)
+            self._thread.join()
 
 
-def export_rdf(folder: Path, formats: list[str]) -> None:
-    """Dump the Oxigraph store of `folder` as graph.ttl and/or graph.jsonld ("ttl", "jsonld")."""
-    store = pyoxigraph.Store(str(Path(folder, "oxigraph")))
+def export_rdf(store: pyoxigraph.Store, folder: Path, formats: list[str]) -> None:
+    """Dump an Oxigraph store as folder/graph.ttl and/or graph.jsonld ("ttl", "jsonld")."""
     prefixes = {"kg": str(KG), "skos": str(SKOS), "schema": str(SDO), "prov": str(PROV), "rdf": str(RDF)}
     for name in formats:
         fmt = {"ttl": pyoxigraph.RdfFormat.TURTLE, "jsonld": pyoxigraph.RdfFormat.JSON_LD}[name]
