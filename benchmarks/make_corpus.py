@@ -122,6 +122,8 @@ def _fill(template: list, names: Names, chosen: dict[tuple[str, str], str]) -> s
 
 def generate_papers(n: int, seeds: Path = SEEDS, seed: int = 0, *, stats: dict | None = None) -> Iterator[dict]:
     """`n` generated papers as JSON-ready dicts (id, title, abstract, published, author_count)."""
+    from kg.records import title_key
+
     templates, start = load_templates(seeds)
     rng = random.Random(seed)
     names = Names(start, rng)
@@ -129,9 +131,9 @@ def generate_papers(n: int, seeds: Path = SEEDS, seed: int = 0, *, stats: dict |
     for number in range(1, n + 1):
         chosen: dict[tuple[str, str], str] = {}
         title = _fill(rng.choice(templates["title"]), names, chosen)
-        while title.lower() in titles:  # every paper has its own title, as papers do
+        while title_key(title) in titles:  # every paper has its own title, as papers do
             title = f"{names.draw('model')}: {title.split(': ', 1)[-1]}"
-        titles.add(title.lower())
+        titles.add(title_key(title))
         middle = rng.sample(templates["middle"], rng.randint(4, 9))
         sentences = [rng.choice(templates["first"]), *middle, rng.choice(templates["last"])]
         yield {

@@ -18,13 +18,13 @@ Layout of a build folder:
     papers.jsonl        the papers, one per line (as `kg ingest` writes them)
     extraction.jsonl    the extraction record of each paper (as `kg extract` writes them)
     cypher/             the embedded Cypher store (LadybugDB)
-    rdf/                graph.nt, the Oxigraph store (oxigraph/), graph.ttl and graph.jsonld
+    rdf/                the Oxigraph store (oxigraph/), graph.nt, graph.ttl and graph.jsonld
     graph.graphml       the graph for networkx and other tools
     neo4j/              CSVs and the command for neo4j-admin database import
 
-Turtle, JSON-LD, GraphML and the neo4j-admin CSVs are exports that can be left out
-(`--exports`): a build of a million papers may not want a Turtle and a JSON-LD copy besides
-the stores.
+N-Triples, Turtle, JSON-LD, GraphML and the neo4j-admin CSVs are exports that can be left
+out (`--exports`): a build of a million papers may not want copies of the graph besides the
+stores.
     manifest.json       node and edge counts, and the kg version that built it
 """
 
@@ -182,7 +182,7 @@ def build(
             _analyzer()  # made before the workers fork, which then share it
         parts, counts, encoding = work / ".parts", ({}, {}), {}
         entities = EntityGraph(load_ontology())
-        rdf = RdfLoader(work / "rdf")
+        rdf = RdfLoader(work / "rdf", keep="nt" in exports)
         with open(work / PAPERS_FILE, "w", encoding="utf-8") as papers_out, \
                 open(work / "extraction.jsonl", "w", encoding="utf-8") as records_out:
             chunks = _chunks(spool, chunk_size)
@@ -208,7 +208,7 @@ def build(
             rdf.add(nt)
         del entity_rows
         lap("analyze")
-        rdf.finish(_parts_of(parts, "rdf/graph.nt"))
+        rdf.finish()
         encoding["load rdf"] = rdf.seconds
         lap("rdf")
         write_cypher_store(work / "cypher", parts / "cypher")

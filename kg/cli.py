@@ -193,7 +193,7 @@ def _store_option(command):
               help="Run extraction here (local) or on a Dask cluster (dask, with --scheduler).")
 @click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler, e.g. tcp://10.0.0.5:8786.")
 @click.option("--exports", default=",".join(config.EXPORTS), show_default=True, metavar="LIST",
-              help=f"File exports to write besides the stores and graph.nt: some of {', '.join(config.EXPORTS)}, comma-separated, or none.")
+              help=f"File exports to write besides the two stores: some of {', '.join(config.EXPORTS)}, comma-separated, or none.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
 @reports_errors
 def build_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool, out: Path, jobs: int,

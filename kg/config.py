@@ -67,6 +67,7 @@ NOT_MENTIONS = (
 # process or Dask task gets, and of the parts the bulk-loadable outputs are written in.
 CHUNK_PAPERS = 1000
 
-# The file exports `kg build` writes besides the two stores and graph.nt (from which the RDF
-# store is loaded); `--exports` picks some of them.
-EXPORTS = ("ttl", "jsonld", "graphml", "neo4j")
+# The file exports `kg build` writes besides the two stores; `--exports` picks some of them.
+EXPORTS = ("nt", "ttl", "jsonld", "graphml", "neo4j")
+# Memory LadybugDB may use while it bulk-loads a build (its default is most of the machine's).
+CYPHER_BUFFER_POOL_BYTES = 2 << 30

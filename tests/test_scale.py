@@ -108,7 +108,7 @@ def test_exports_can_be_left_out(run_kg, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "graph").iterdir()) == [
         "cypher", "extraction.jsonl", "manifest.json", "neo4j", "papers.jsonl", "rdf"]
-    assert sorted(p.name for p in (tmp_path / "graph" / "rdf").iterdir()) == ["graph.nt", "oxigraph"]
+    assert sorted(p.name for p in (tmp_path / "graph" / "rdf").iterdir()) == ["oxigraph"]
     assert run_kg("stats", "--store", tmp_path / "graph").exit_code == 0
     wrong = run_kg("build", *INPUTS, "--out", tmp_path / "other", "--exports", "ttl,pdf")
     assert wrong.exit_code == 2 and "unknown export 'pdf'" in wrong.stderr

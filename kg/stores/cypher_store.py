@@ -14,6 +14,7 @@ import ladybug
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kg import config
 from kg.graph import EDGE_TYPES, NODE_PROPERTIES
 from kg.records import GraphRows, KGError
 
@@ -63,7 +64,7 @@ def _parquet(table: pa.Table) -> bytes:
 def write_cypher_store(path: Path, parts: Path) -> None:
     """Create a LadybugDB database at `path` and bulk-load the Parquet parts under `parts`
     (a folder per table, named as `table_name` names them)."""
-    database = ladybug.Database(str(path))
+    database = ladybug.Database(str(path), buffer_pool_size=config.CYPHER_BUFFER_POOL_BYTES)
     connection = ladybug.Connection(database)
     for statement in schema_statements():
         connection.execute(statement)

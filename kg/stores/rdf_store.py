@@ -1,8 +1,8 @@
 """The RDF store: the graph as N-Triples, bulk-loaded into Oxigraph (pyoxigraph) for SPARQL.
 
 Rows are written as N-Triples text directly (one part per chunk of papers), which streams;
-each part is bulk-loaded as it comes, and the parts are merged in order into graph.nt. The
-Turtle and JSON-LD exports are dumped from the loaded store.
+each part is bulk-loaded as it comes and appended to graph.nt. The Turtle and JSON-LD
+exports are dumped from the loaded store.
 
 Vocabulary: schema.org for papers (`schema:ScholarlyArticle`) and data sets
 (`schema:Dataset`), SKOS for concepts (`skos:Concept`, `skos:broader`, `skos:exactMatch`),
@@ -155,12 +155,14 @@ def statement_iri(start: str, kind: str, end: str) -> str:
 class RdfLoader:
     """Bulk-loads N-Triples parts into the Oxigraph store of `folder` on a background thread
     as a build writes them (pyoxigraph lets go of the GIL while it loads, so extraction goes
-    on meanwhile); `finish` waits for the last part and merges the parts into graph.nt."""
+    on meanwhile). Each loaded part is appended to graph.nt when `keep` is set, and removed:
+    the parts never take more room than the one file."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, *, keep: bool = True):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.store = pyoxigraph.Store(str(self.folder / "oxigraph"))
+        self.keep = keep
         self.seconds = 0.0  # time spent loading
         self._error: BaseException | None = None
         self._parts: queue.Queue[Path | None] = queue.Queue()
@@ -168,29 +170,35 @@ class RdfLoader:
         self._thread.start()
 
     def _load(self) -> None:
-        while (part := self._parts.get()) is not None:
-            if self._error is None:
+        merged = open(self.folder / "graph.nt", "wb") if self.keep else None
+        try:
+            while (part := self._parts.get()) is not None:
+                if self._error is not None:
+                    continue
                 start = time.perf_counter()
                 try:
                     self.store.bulk_load(path=str(part), format=pyoxigraph.RdfFormat.N_TRIPLES)
+                    if merged is not None:
+                        with open(part, "rb") as handle:
+                            shutil.copyfileobj(handle, merged, 1 << 20)
+                    part.unlink()
                 except BaseException as error:  # raised again by finish()
                     self._error = error
                 self.seconds += time.perf_counter() - start
+        finally:
+            if merged is not None:
+                merged.close()
 
     def add(self, part: Path) -> None:
-        """Queue one N-Triples file for loading."""
+        """Queue one N-Triples file for loading (and merging into graph.nt)."""
         self._parts.put(part)
 
-    def finish(self, parts: list[Path]) -> None:
-        """Wait until every queued part is loaded, then write graph.nt from `parts` in order."""
+    def finish(self) -> None:
+        """Wait until every queued part is loaded, and flush the store."""
         self.close()
         if self._error is not None:
             raise self._error
         self.store.flush()
-        with open(self.folder / "graph.nt", "wb") as merged:
-            for part in parts:
-                with open(part, "rb") as handle:
-                    shutil.copyfileobj(handle, merged, 1 << 20)
 
     def close(self) -> None:
         """Stop the loading thread (once the parts queued so far are done)."""
