@@ -57,7 +57,8 @@ def parquet_parts(rows: GraphRows) -> dict[str, bytes]:
 
 def _parquet(table: pa.Table) -> bytes:
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink)
+    # statistics and dictionaries of long text columns cost more to write than they save LadybugDB
+    pq.write_table(table, sink, use_dictionary=False, write_statistics=False)
     return sink.getvalue().to_pybytes()
 
 
