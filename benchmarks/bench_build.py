@@ -6,12 +6,16 @@ Reports, as JSON (and a summary on stderr):
 
 - the floor: spaCy's bare tokenizer (`spacy.blank("en").tokenizer`) over the same texts the
   pipeline reads (title, blank line, abstract), on one core, in papers per second;
+- the machine's ceiling for N cores: the bare tokenizer in N processes at once, one per core,
+  against one alone (the speed-up that work with nothing shared gets here);
 - for each `--jobs N`: a whole `kg build --jobs N` in a fresh process pinned to N cores: its
   wall and CPU time, throughput per core and as a ratio of the floor, the speed-up over one
   job, the time of each stage, and the peak memory of its whole process tree (sampled every
-  0.2 s);
+  0.2 s): the sum of its processes' proportional set sizes (each page shared by n processes
+  counted 1/n in each, so that it adds up to the memory the build takes), and of their
+  resident set sizes (shared pages counted in every process);
 - store loading, from the one-job build: the rows (nodes and edges) per second the build spent
-  on each store (encoding its parts and loading them) against the engine's own bulk loader
+  on each store (encoding its parts, gathering them and loading them) against the engine's own bulk loader
   given the same data in one go (LadybugDB `COPY FROM` one Parquet file per table, exported
   from the built store; pyoxigraph `bulk_load` of the build's graph.nt).
 """
@@ -69,6 +73,45 @@ def tokenizer_floor(corpus: Path) -> dict:
             "tokens_per_paper": round(tokens / papers, 1)}
 
 
+def _tokenize_on_core(core: int, batches: list[list[str]], results) -> None:
+    import spacy
+
+    os.sched_setaffinity(0, {core})
+    tokenizer = spacy.blank("en").tokenizer
+    start = time.perf_counter()
+    for batch in batches:
+        for _ in tokenizer.pipe(batch):
+            pass
+    results.put(time.perf_counter() - start)
+
+
+def tokenizer_scaling(corpus: Path, jobs: int, limit: int = 20000) -> dict:
+    """The machine's own ceiling for running on `jobs` cores: the bare tokenizer over (the first
+    `limit` papers of) the corpus in `jobs` processes at once, one per core, each doing all the
+    texts; their papers per second against one such process alone."""
+    import multiprocessing
+
+    batches, papers = [], 0
+    for batch in texts(corpus):
+        batches.append(batch[: limit - papers])
+        papers += len(batches[-1])
+        if papers >= limit:
+            break
+    context = multiprocessing.get_context("fork")
+    rates = {}
+    for n in sorted({1, jobs}):
+        results = context.Queue()
+        processes = [context.Process(target=_tokenize_on_core, args=(core, batches, results)) for core in range(n)]
+        for process in processes:
+            process.start()
+        slowest = max(results.get() for _ in processes)
+        for process in processes:
+            process.join()
+        rates[n] = n * papers / slowest
+    return {"papers": papers, "jobs": jobs, "papers_per_second": round(rates[jobs], 1),
+            "speedup": round(rates[jobs] / rates[1], 2)}
+
+
 def timed_build(corpus: Path, out: Path, jobs: int, exports: list[str]) -> dict:
     """Run one build in a fresh process pinned to `jobs` cores (its RDF loading thread and its
     workers included); its report, wall and CPU time, and the peak memory of its process tree."""
@@ -78,12 +121,13 @@ def timed_build(corpus: Path, out: Path, jobs: int, exports: list[str]) -> dict:
     start = time.perf_counter()
     process = psutil.Popen([sys.executable, "-c", RUN_BUILD, str(corpus), str(out), str(jobs), json.dumps(exports)],
                            stdout=subprocess.PIPE, text=True, preexec_fn=lambda: os.sched_setaffinity(0, cores))
-    peak = 0
+    peak_rss = peak_pss = 0
     while process.poll() is None:
         try:
             tree = [process, *process.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-        except psutil.Error:
+            peak_rss = max(peak_rss, sum(p.memory_info().rss for p in tree))
+            peak_pss = max(peak_pss, sum(p.memory_full_info().pss for p in tree))
+        except psutil.Error:  # a worker ended while it was read
             pass
         time.sleep(0.2)
     wall = time.perf_counter() - start
@@ -93,7 +137,7 @@ def timed_build(corpus: Path, out: Path, jobs: int, exports: list[str]) -> dict:
         raise SystemExit(f"bench_build: the build with --jobs {jobs} failed (exit {process.returncode})")
     report = json.loads(process.stdout.read())
     return {**report, "jobs": jobs, "cores": len(cores), "wall_seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
-            "peak_rss_mb": round(peak / 2**20)}
+            "peak_rss_mb": round(peak_rss / 2**20), "peak_pss_mb": round(peak_pss / 2**20)}
 
 
 def cypher_floor(build: Path, scratch: Path) -> float:
@@ -166,6 +210,7 @@ def main(argv: list[str] | None = None) -> None:
     print("tokenizer floor ...", file=sys.stderr)
     figures["tokenizer"] = floor = tokenizer_floor(args.corpus)
     figures["builds"] = []
+    figures["tokenizer_scaling"] = []
     for jobs in [int(j) for j in args.jobs.split(",")]:
         print(f"kg build --jobs {jobs} ...", file=sys.stderr)
         run = timed_build(args.corpus, work / f"jobs-{jobs}", jobs, exports)
@@ -174,6 +219,8 @@ def main(argv: list[str] | None = None) -> None:
         run["ratio_to_tokenizer"] = round(run["per_core"] / floor["papers_per_second"], 3)
         if figures["builds"]:
             run["speedup_over_one_job"] = round(figures["builds"][0]["wall_seconds"] / run["wall_seconds"], 2)
+            print(f"tokenizer on {jobs} cores ...", file=sys.stderr)
+            figures["tokenizer_scaling"].append(tokenizer_scaling(args.corpus, jobs))
         figures["builds"].append(run)
         if jobs != 1:
             shutil.rmtree(work / f"jobs-{jobs}", ignore_errors=True)
@@ -189,7 +236,7 @@ def main(argv: list[str] | None = None) -> None:
         # the build loads RDF on a thread while extraction goes on, so its loading time is
         # shared with extraction; what it loads is the engine's bulk_load of the same bytes in
         # parts, so its cost is that plus encoding the parts
-        ours = {"cypher": seconds["encode cypher"] + seconds["cypher"],
+        ours = {"cypher": seconds["encode cypher"] + seconds["append cypher"] + seconds["cypher"],
                 "rdf": seconds["encode rdf"] + rdf_engine + seconds["rdf"]}
         figures["loading"] = {
             store: {"rows": rows, "ours_seconds": round(ours[store], 3), "engine_seconds": round(engine, 3),
@@ -208,8 +255,10 @@ def main(argv: list[str] | None = None) -> None:
         print(text)
     for run in figures["builds"]:
         print(f"jobs {run['jobs']}: {run['papers_per_second']} papers/s, {run['per_core']}/core = "
-              f"{run['ratio_to_tokenizer']} x tokenizer ({floor['papers_per_second']}/s), peak {run['peak_rss_mb']} MB",
+              f"{run['ratio_to_tokenizer']} x tokenizer ({floor['papers_per_second']}/s), peak {run['peak_pss_mb']} MB",
               file=sys.stderr)
+    for scaling in figures["tokenizer_scaling"]:
+        print(f"the tokenizer alone on {scaling['jobs']} cores: speed-up {scaling['speedup']}", file=sys.stderr)
     for store, load in figures.get("loading", {}).items():
         print(f"{store}: {load['ours_rows_per_second']} rows/s vs engine {load['engine_rows_per_second']} = {load['ratio']}",
               file=sys.stderr)

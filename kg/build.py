@@ -46,9 +46,9 @@ from kg.graph import EntityGraph, add_counts, paper_rows
 from kg.ingest import PaperSpool, read_papers
 from kg.link import Linker, link_mentions, paper_record
 from kg.records import ChunkResult, GraphRows, IngestReport, Paper
-from kg.stores.cypher_store import parquet_parts, write_cypher_store
+from kg.stores.cypher_store import CypherTables, parquet_parts, write_cypher_store
 from kg.stores.exports import graphml_part, merge_graphml, merge_neo4j_csvs, neo4j_csv_parts
-from kg.stores.rdf_store import RdfLoader, export_rdf, ntriples
+from kg.stores.rdf_store import RdfLoader, export_rdf, ntriples, open_store
 
 PAPERS_FILE = "papers.jsonl"
 
@@ -183,14 +183,21 @@ def build(
         parts, counts, encoding = work / ".parts", ({}, {}), {}
         entities = EntityGraph(load_ontology())
         rdf = RdfLoader(work / "rdf", keep="nt" in exports)
+        tables = CypherTables(parts / "cypher")
+
+        def take(index: int, chunk_parts: dict[str, bytes]) -> None:
+            """Send each part where it goes: the Cypher tables, the RDF loader, or a file."""
+            tables.add({Path(name).stem: data for name, data in chunk_parts.items() if name.startswith("cypher/")})
+            others = {name: data for name, data in chunk_parts.items() if not name.startswith("cypher/")}
+            if nt := _write_parts(parts, index, others).get("rdf/graph.nt"):
+                rdf.add(nt)
         with open(work / PAPERS_FILE, "w", encoding="utf-8") as papers_out, \
                 open(work / "extraction.jsonl", "w", encoding="utf-8") as records_out:
             chunks = _chunks(spool, chunk_size)
             for index, result in enumerate(run_in_order(partial(analyze_chunk, exports=exports), chunks, jobs=jobs, executor=executor, scheduler=scheduler), 1):
                 papers_out.write(result.paper_lines)
                 records_out.write(result.record_lines)
-                if nt := _write_parts(parts, index, result.parts).get("rdf/graph.nt"):
-                    rdf.add(nt)
+                take(index, result.parts)
                 entities.add(result.shared)
                 for stage, spent in result.seconds.items():
                     encoding[stage] = encoding.get(stage, 0.0) + spent
@@ -204,17 +211,19 @@ def build(
         entity_rows = entities.rows()
         del entities
         add_counts(counts, entity_rows)
-        if nt := _write_parts(parts, 0, encode_parts([entity_rows], exports, encoding)).get("rdf/graph.nt"):
-            rdf.add(nt)
+        take(0, encode_parts([entity_rows], exports, encoding))
         del entity_rows
+        tables.close()
+        encoding["append cypher"] = tables.seconds
         lap("analyze")
         rdf.finish()
         encoding["load rdf"] = rdf.seconds
+        rdf.store = None  # closed: an open store goes on compacting, on cores LadybugDB wants
         lap("rdf")
         write_cypher_store(work / "cypher", parts / "cypher")
         lap("cypher")
-        export_rdf(rdf.store, work / "rdf", [name for name in exports if name in ("ttl", "jsonld")])
-        rdf.store = None  # closes the store before the folder moves
+        if rdf_exports := [name for name in exports if name in ("ttl", "jsonld")]:
+            export_rdf(open_store(work / "rdf"), work / "rdf", rdf_exports)
         if "graphml" in exports:
             merge_graphml(work / "graph.graphml", _parts_of(parts, "graphml/graph.xml"))
         if "neo4j" in exports:

@@ -69,5 +69,8 @@ CHUNK_PAPERS = 1000
 
 # The file exports `kg build` writes besides the two stores; `--exports` picks some of them.
 EXPORTS = ("nt", "ttl", "jsonld", "graphml", "neo4j")
-# Memory LadybugDB may use while it bulk-loads a build (its default is most of the machine's).
-CYPHER_BUFFER_POOL_BYTES = 2 << 30
+# Memory LadybugDB may use while it bulk-loads a build; 0 is its own default, 80% of the
+# machine's. It needs room for all the edges into one group of 2048 target nodes at once,
+# with their properties, and a few entities (CT, segmentation) are named by a good share of
+# all papers: a million papers need more than 2 GB.
+CYPHER_BUFFER_POOL_BYTES = 0

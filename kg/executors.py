@@ -51,7 +51,13 @@ def _in_order(submit: Callable[[T], Any], result: Callable[[Any], R], chunks: It
 
 
 def _on_processes(function: Callable[[T], R], chunks: Iterable[T], jobs: int) -> Iterator[R]:
-    context = multiprocessing.get_context("fork")  # workers inherit the loaded modules
+    # Workers are forked from a server process started now, small, rather than from this
+    # process: a worker replaced late in a long build would otherwise start as a copy of all
+    # the entities merged here so far, and its garbage collector would touch (and so really
+    # copy) every page of them.
+    context = multiprocessing.get_context("forkserver")
+    module = getattr(getattr(function, "func", function), "__module__", "__main__")  # a partial's function
+    context.set_forkserver_preload([] if module == "__main__" else [module])
     with context.Pool(jobs, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
         yield from _in_order(lambda chunk: pool.apply_async(function, (chunk,)), lambda job: job.get(), chunks, 2 * jobs)
 

@@ -1,12 +1,13 @@
 """The embedded Cypher store: LadybugDB (the maintained fork of Kùzu), no server needed.
 
-The graph is bulk-loaded with `COPY FROM` Parquet files, written in parts (one per chunk of
-papers) for each node label and each edge type and label pair; row-by-row MERGE is the slow
-path and is kept for Neo4j only.
+The graph is bulk-loaded with `COPY FROM` one Parquet file for each node label and each edge
+type and label pair, to which the parts of each chunk of papers are appended as they come;
+row-by-row MERGE is the slow path and is kept for Neo4j only.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -62,28 +63,51 @@ def _parquet(table: pa.Table) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def write_cypher_store(path: Path, parts: Path) -> None:
-    """Create a LadybugDB database at `path` and bulk-load the Parquet parts under `parts`
-    (a folder per table, named as `table_name` names them)."""
+class CypherTables:
+    """One Parquet file per table of the Cypher store under `folder`, to which each chunk's
+    parts (as `parquet_parts` makes them) are appended as they come, a row group each: the
+    store is then bulk-loaded with one COPY FROM per table, as LadybugDB loads fastest."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.seconds = 0.0  # time spent appending
+        self._writers: dict[str, pq.ParquetWriter] = {}
+
+    def add(self, parts: dict[str, bytes]) -> None:
+        """Append the parts (Parquet files, by table name) to their tables."""
+        start = time.perf_counter()
+        for name, data in parts.items():
+            table = pq.read_table(pa.BufferReader(data))
+            if name not in self._writers:
+                self._writers[name] = pq.ParquetWriter(self.folder / f"{name}.parquet", table.schema,
+                                                       use_dictionary=False, write_statistics=False)
+            self._writers[name].write_table(table)
+        self.seconds += time.perf_counter() - start
+
+    def close(self) -> None:
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+
+
+def write_cypher_store(path: Path, tables: Path) -> None:
+    """Create a LadybugDB database at `path` and bulk-load it from the Parquet files under
+    `tables` (one per table, named as `table_name` names them)."""
     database = ladybug.Database(str(path), buffer_pool_size=config.CYPHER_BUFFER_POOL_BYTES)
     connection = ladybug.Connection(database)
     for statement in schema_statements():
         connection.execute(statement)
     for label in NODE_PROPERTIES:
-        if _has_parts(parts, label):
-            connection.execute(f"COPY {label} FROM '{parts / label}/*.parquet'")
+        if (file := Path(tables, f"{label}.parquet")).exists():
+            connection.execute(f"COPY {label} FROM '{file}'")
     for kind, (_, pairs) in EDGE_TYPES.items():
         for source_label, target_label in pairs:
-            name = table_name((kind, source_label, target_label))
-            if _has_parts(parts, name):
+            if (file := Path(tables, f"{table_name((kind, source_label, target_label))}.parquet")).exists():
                 ends = f"(from='{source_label}', to='{target_label}')" if len(pairs) > 1 else ""
-                connection.execute(f"COPY {kind} FROM '{parts / name}/*.parquet' {ends}")
+                connection.execute(f"COPY {kind} FROM '{file}' {ends}")
     connection.close()
     database.close()
-
-
-def _has_parts(parts: Path, name: str) -> bool:
-    return any(Path(parts, name).glob("*.parquet"))
 
 
 def connect(path: Path, *, read_only: bool = True) -> ladybug.Connection:
