@@ -10,14 +10,17 @@ Reports, as JSON (and a summary on stderr):
   against one alone (the speed-up that work with nothing shared gets here);
 - for each `--jobs N`: a whole `kg build --jobs N` in a fresh process pinned to N cores: its
   wall and CPU time, throughput per core and as a ratio of the floor, the speed-up over one
-  job, the time of each stage, and the peak memory of its whole process tree (sampled every
-  0.2 s): the sum of its processes' proportional set sizes (each page shared by n processes
-  counted 1/n in each, so that it adds up to the memory the build takes), and of their
-  resident set sizes (shared pages counted in every process);
-- store loading, from the one-job build: the rows (nodes and edges) per second the build spent
-  on each store (encoding its parts, gathering them and loading them) against the engine's own bulk loader
-  given the same data in one go (LadybugDB `COPY FROM` one Parquet file per table, exported
-  from the built store; pyoxigraph `bulk_load` of the build's graph.nt).
+  job, the time of each stage, and the peak memory of its whole process tree, sampled every
+  0.5 s: the sum of its processes' proportional set sizes (a page shared by n processes
+  counts 1/n in each, so that the sum is the memory the build takes) and of their resident
+  set sizes (shared pages counted in every process). The CPU time of a worker that ends is
+  as last sampled (workers are children of multiprocessing's fork server, which nobody waits
+  for);
+- store loading, from the one-job build (else the first), the engines on as many cores: the rows (nodes and edges) per second the build spent
+  on each store (the CPU time of encoding its parts and gathering them, and the time of
+  loading them) against the engine's own bulk loader given the same data in one go (LadybugDB
+  `COPY FROM` one Parquet file per table, exported from the built store; pyoxigraph
+  `bulk_load` of the build's graph.nt).
 """
 
 from __future__ import annotations
@@ -122,17 +125,24 @@ def timed_build(corpus: Path, out: Path, jobs: int, exports: list[str]) -> dict:
     process = psutil.Popen([sys.executable, "-c", RUN_BUILD, str(corpus), str(out), str(jobs), json.dumps(exports)],
                            stdout=subprocess.PIPE, text=True, preexec_fn=lambda: os.sched_setaffinity(0, cores))
     peak_rss = peak_pss = 0
+    cpu_by_process: dict[int, float] = {}  # the CPU time each process of the tree had last
     while process.poll() is None:
         try:
             tree = [process, *process.children(recursive=True)]
+            for member in tree:
+                times = member.cpu_times()
+                cpu_by_process[member.pid] = times.user + times.system
             peak_rss = max(peak_rss, sum(p.memory_info().rss for p in tree))
             peak_pss = max(peak_pss, sum(p.memory_full_info().pss for p in tree))
         except psutil.Error:  # a worker ended while it was read
             pass
-        time.sleep(0.2)
+        time.sleep(0.5)
     wall = time.perf_counter() - start
+    # the build's own CPU time is exact; its workers' is as last sampled, since they are the
+    # children of multiprocessing's fork server, which nobody waits for
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    own = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = max(own, cpu_by_process.pop(process.pid, 0.0)) + sum(cpu_by_process.values())
     if process.returncode != 0:
         raise SystemExit(f"bench_build: the build with --jobs {jobs} failed (exit {process.returncode})")
     report = json.loads(process.stdout.read())
@@ -222,14 +232,18 @@ def main(argv: list[str] | None = None) -> None:
             print(f"tokenizer on {jobs} cores ...", file=sys.stderr)
             figures["tokenizer_scaling"].append(tokenizer_scaling(args.corpus, jobs))
         figures["builds"].append(run)
-        if jobs != 1:
-            shutil.rmtree(work / f"jobs-{jobs}", ignore_errors=True)
-    single = next((run for run in figures["builds"] if run["jobs"] == 1), None)
+    # loading is compared on the one-job build, where nothing else shares its core, if any
+    single = next((run for run in figures["builds"] if run["jobs"] == 1), figures["builds"][0] if figures["builds"] else None)
+    for run in figures["builds"]:
+        if run is not single:
+            shutil.rmtree(work / f"jobs-{run['jobs']}", ignore_errors=True)
     if single and args.loading:
-        build = work / "jobs-1"
+        build = work / f"jobs-{single['jobs']}"
+        figures["loading_from_jobs"] = single["jobs"]
         rows = sum(single["nodes"].values()) + sum(single["edges"].values())
         seconds = single["seconds"]
         print("engine bulk loaders ...", file=sys.stderr)
+        os.sched_setaffinity(0, list(range(os.cpu_count() or 1))[: single["cores"]])  # the build's cores
         with tempfile.TemporaryDirectory(dir=work) as scratch:
             cypher_engine = cypher_floor(build, Path(scratch))
             rdf_engine, triples = rdf_floor(build, Path(scratch))

@@ -60,8 +60,9 @@ class BuildReport:
     added: int = 0
     nodes: dict[str, int] = field(default_factory=dict)
     edges: dict[str, int] = field(default_factory=dict)
-    # wall time of each stage, the time (summed over workers) spent encoding store parts, and
-    # the time spent loading the RDF store (on a thread, while the analysis goes on)
+    # wall time of each stage; the CPU time (summed over workers) spent encoding store parts
+    # and gathering the Cypher tables (CPU time, since other threads share the cores); and the
+    # time spent loading the RDF store (on a thread, while the analysis goes on)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -78,17 +79,17 @@ def encode_parts(
     """The rows (of one paper each, or of the entities) as a part of the Parquet files of the
     Cypher store, of graph.nt, and of the `exports` that are written in parts, by part name.
     Rows keep their order in every output, which makes the merged outputs the same whatever
-    the chunks were. The time spent on the store parts is added to `seconds`."""
+    the chunks were. The CPU time spent on the store parts is added to `seconds`."""
     merged = GraphRows()
     for part in rows:
         merged.extend(part)
     seconds = {} if seconds is None else seconds
-    start = time.perf_counter()
+    start = time.thread_time()
     parts = {f"cypher/{name}.parquet": data for name, data in parquet_parts(merged).items()}
-    middle = time.perf_counter()
+    middle = time.thread_time()
     parts["rdf/graph.nt"] = b"".join(map(ntriples, rows))
     seconds["encode cypher"] = seconds.get("encode cypher", 0.0) + middle - start
-    seconds["encode rdf"] = seconds.get("encode rdf", 0.0) + time.perf_counter() - middle
+    seconds["encode rdf"] = seconds.get("encode rdf", 0.0) + time.thread_time() - middle
     if "neo4j" in exports:
         for part in rows:
             for name, data in neo4j_csv_parts(part).items():
