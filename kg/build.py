@@ -179,8 +179,8 @@ def build(
         lap("ingest")
         if on_start:
             on_start(total)
-        if executor == "local":
-            _analyzer()  # made before the workers fork, which then share it
+        if executor == "local" and jobs <= 1:
+            _analyzer()  # loaded before the progress bar starts; worker processes load their own
         parts, counts, encoding = work / ".parts", ({}, {}), {}
         entities = EntityGraph(load_ontology())
         rdf = RdfLoader(work / "rdf", keep="nt" in exports)
