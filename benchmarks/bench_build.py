@@ -150,30 +150,41 @@ def timed_build(corpus: Path, out: Path, jobs: int, exports: list[str]) -> dict:
             "peak_rss_mb": round(peak_rss / 2**20), "peak_pss_mb": round(peak_pss / 2**20)}
 
 
+def export_tables(build: Path, folder: Path) -> list[str]:
+    """Export the built Cypher store to one Parquet file per table under `folder`, named as
+    the build names them; return the COPY FROM statements that load them."""
+    import ladybug
+
+    from kg.graph import EDGE_TYPES, NODE_PROPERTIES
+    from kg.stores.cypher_store import table_name
+
+    source = ladybug.Connection(ladybug.Database(str(build / "cypher"), read_only=True))
+    copies = []
+    for label, properties in NODE_PROPERTIES.items():
+        file = folder / f"{table_name(label)}.parquet"
+        columns = ", ".join(f"n.{name} AS {name}" for name in properties)
+        source.execute(f"COPY (MATCH (n:{label}) RETURN {columns}) TO '{file}'")
+        copies.append(f"COPY {label} FROM '{file}'")
+    for kind, (properties, pairs) in EDGE_TYPES.items():
+        for start, end in pairs:
+            file = folder / f"{table_name((kind, start, end))}.parquet"
+            columns = "".join(f", r.{name} AS {name}" for name in properties)
+            source.execute(f"COPY (MATCH (a:{start})-[r:{kind}]->(b:{end}) RETURN a.id AS `from`, b.id AS `to`{columns}) TO '{file}'")
+            ends = f"(from='{start}', to='{end}')" if len(pairs) > 1 else ""
+            copies.append(f"COPY {kind} FROM '{file}' {ends}")
+    source.close()
+    return copies
+
+
 def cypher_floor(build: Path, scratch: Path) -> float:
     """Seconds LadybugDB's COPY FROM takes to load the built graph from one Parquet file per
     table (exported from the built store, not timed) into a fresh database with the schema
     (not timed), and to close it."""
     import ladybug
 
-    from kg.graph import EDGE_TYPES, NODE_PROPERTIES
     from kg.stores.cypher_store import schema_statements
 
-    source = ladybug.Connection(ladybug.Database(str(build / "cypher"), read_only=True))
-    copies = []
-    for label, properties in NODE_PROPERTIES.items():
-        file = scratch / f"{label}.parquet"
-        columns = ", ".join(f"n.{name} AS {name}" for name in properties)
-        source.execute(f"COPY (MATCH (n:{label}) RETURN {columns}) TO '{file}'")
-        copies.append(f"COPY {label} FROM '{file}'")
-    for kind, (properties, pairs) in EDGE_TYPES.items():
-        for start, end in pairs:
-            file = scratch / f"{kind}_{start}_{end}.parquet"
-            columns = "".join(f", r.{name} AS {name}" for name in properties)
-            source.execute(f"COPY (MATCH (a:{start})-[r:{kind}]->(b:{end}) RETURN a.id AS `from`, b.id AS `to`{columns}) TO '{file}'")
-            ends = f"(from='{start}', to='{end}')" if len(pairs) > 1 else ""
-            copies.append(f"COPY {kind} FROM '{file}' {ends}")
-    source.close()
+    copies = export_tables(build, scratch)
     database = ladybug.Database(str(scratch / "db"))
     target = ladybug.Connection(database)
     for statement in schema_statements():
