@@ -11,7 +11,8 @@ how a build K times as large looks; then loads the files into a fresh database w
 build's schema, in a fresh process, and reports the peak resident memory and the time of each
 table's load on stdout as JSON. `--drop-edge-property` leaves a property off every edge type
 that has it, to see what it costs; `--node-batches` loads each node table in that many COPY
-statements; `--buffer-pool-gb` bounds LadybugDB's buffer pool (0: its default, 80% of RAM).
+statements; `--buffer-pool-gb` bounds LadybugDB's buffer pool (0: its default, 80% of RAM) and
+`--threads` its threads.
 """
 
 from __future__ import annotations
@@ -56,14 +57,35 @@ def scale_tables(folder: Path, times: int, keep: set[str]) -> None:
                        use_dictionary=False, write_statistics=False)
 
 
-def load(folder: Path, database: Path, drop: set[str], node_batches: int, buffer_pool_gb: float) -> dict:
-    """Load the tables into a fresh database (in this process); the peak RSS and the seconds."""
+def prepare(folder: Path, drop: set[str], node_batches: int) -> None:
+    """Leave the `drop` properties off the edge tables and split each node table into
+    `node_batches` files (`<label>.<n>.parquet`), in place; done before the fresh process
+    starts, so that its memory is the load's alone."""
+    from kg.graph import NODE_PROPERTIES
+
+    for file in sorted(folder.glob("*.parquet")):
+        if file.stem in NODE_PROPERTIES:
+            source = pq.ParquetFile(file)
+            groups, batches = source.num_row_groups, min(node_batches, source.num_row_groups)
+            if batches > 1:
+                for batch in range(batches):
+                    part = source.read_row_groups(list(range(batch * groups // batches, (batch + 1) * groups // batches)))
+                    pq.write_table(part, folder / f"{file.stem}.{batch}.parquet", use_dictionary=False, write_statistics=False)
+                file.unlink()
+        elif dropped := drop & set(pq.read_schema(file).names):
+            table = pq.read_table(file).drop_columns(sorted(dropped))
+            pq.write_table(table, file, row_group_size=max(1, table.num_rows // 100), use_dictionary=False, write_statistics=False)
+
+
+def load(folder: Path, database: Path, drop: set[str], buffer_pool_gb: float, threads: int = 0) -> dict:
+    """Load the tables (as `prepare` left them) into a fresh database, in this process; the
+    peak resident memory and the seconds of each table."""
     import ladybug
 
     from kg.graph import EDGE_TYPES, NODE_PROPERTIES
     from kg.stores.cypher_store import table_name
 
-    db = ladybug.Database(str(database), buffer_pool_size=int(buffer_pool_gb * 2**30))
+    db = ladybug.Database(str(database), buffer_pool_size=int(buffer_pool_gb * 2**30), max_num_threads=threads)
     connection = ladybug.Connection(db)
     for label, properties in NODE_PROPERTIES.items():
         columns = ", ".join(f"{name} {kind}" for name, kind in properties.items())
@@ -74,37 +96,21 @@ def load(folder: Path, database: Path, drop: set[str], node_batches: int, buffer
         connection.execute(f"CREATE REL TABLE {kind}({ends}{columns})")
     seconds: dict[str, float] = {}
 
-    def copy(statement: str, file: Path, name: str) -> None:
+    def copy(statement: str, name: str) -> None:
         start = time.perf_counter()
-        connection.execute(statement.format(file=file))
+        connection.execute(statement)
         seconds[name] = round(seconds.get(name, 0.0) + time.perf_counter() - start, 2)
 
     for label in NODE_PROPERTIES:
-        file = folder / f"{table_name(label)}.parquet"
-        if not file.exists():
-            continue
-        groups = pq.ParquetFile(file).num_row_groups
-        batches = max(1, min(node_batches, groups))
-        for batch in range(batches):
-            part = file
-            if batches > 1:
-                part = folder / f"{file.stem}.batch.parquet"
-                pq.write_table(pq.ParquetFile(file).read_row_groups(list(range(batch * groups // batches, (batch + 1) * groups // batches))),
-                               part, use_dictionary=False, write_statistics=False)
-            copy(f"COPY {label} FROM '{{file}}'", part, label)
+        files = [folder / f"{label}.parquet"] if (folder / f"{label}.parquet").exists() else \
+            sorted(folder.glob(f"{label}.*.parquet"), key=lambda part: int(part.suffixes[0][1:]))
+        for file in files:
+            copy(f"COPY {label} FROM '{file}'", label)
     for kind, (properties, pairs) in EDGE_TYPES.items():
         for start, end in pairs:
-            file = folder / f"{table_name((kind, start, end))}.parquet"
-            if not file.exists():
-                continue
-            if dropped := drop & set(pq.read_schema(file).names):
-                part = folder / f"{file.stem}.dropped.parquet"
-                table = pq.read_table(file)
-                pq.write_table(table.drop_columns(sorted(dropped)), part, row_group_size=max(1, table.num_rows // 100),
-                               use_dictionary=False, write_statistics=False)
-                file = part
-            ends = f"(from='{start}', to='{end}')" if len(pairs) > 1 else ""
-            copy(f"COPY {kind} FROM '{{file}}' {ends}", file, table_name((kind, start, end)))
+            if (file := folder / f"{table_name((kind, start, end))}.parquet").exists():
+                ends = f"(from='{start}', to='{end}')" if len(pairs) > 1 else ""
+                copy(f"COPY {kind} FROM '{file}' {ends}", file.stem)
     connection.close()
     db.close()
     return {"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
@@ -119,19 +125,19 @@ def main(argv: list[str] | None = None) -> None:
                         help="leave this property off every edge type (repeatable)")
     parser.add_argument("--node-batches", type=int, default=1, help="COPY statements per node table (default 1)")
     parser.add_argument("--buffer-pool-gb", type=float, default=0.0, help="LadybugDB's buffer pool (default 0: its own)")
+    parser.add_argument("--threads", type=int, default=0, help="LadybugDB's threads (default 0: one per core)")
     parser.add_argument("--tables", type=Path, help=argparse.SUPPRESS)  # the child's side
     args = parser.parse_args(argv)
     if args.tables:  # in the fresh process: load and report
         with tempfile.TemporaryDirectory() as scratch:
-            figures = load(args.tables, Path(scratch, "db"), set(args.drop_edge_property), args.node_batches,
-                           args.buffer_pool_gb)
+            figures = load(args.tables, Path(scratch, "db"), set(args.drop_edge_property), args.buffer_pool_gb, args.threads)
         print(json.dumps(figures))
         return
     if not (args.build / "cypher").exists():
         parser.error(f"no Cypher store in {args.build}; run `kg build` first")
     from bench_build import export_tables
 
-    from kg.ontology import load_ontology
+    from kg.extract import load_ontology
 
     with tempfile.TemporaryDirectory() as folder:
         print("exporting the tables ...", file=sys.stderr)
@@ -139,16 +145,17 @@ def main(argv: list[str] | None = None) -> None:
         if args.scale > 1:
             print(f"scaling them {args.scale} times ...", file=sys.stderr)
             scale_tables(Path(folder), args.scale, set(load_ontology().concepts))
+        prepare(Path(folder), set(args.drop_edge_property), args.node_batches)
         print("loading them in a fresh process ...", file=sys.stderr)
-        child = [sys.executable, __file__, str(args.build), "--tables", folder, "--node-batches", str(args.node_batches),
-                 "--buffer-pool-gb", str(args.buffer_pool_gb)]
+        child = [sys.executable, __file__, str(args.build), "--tables", folder,
+                 "--buffer-pool-gb", str(args.buffer_pool_gb), "--threads", str(args.threads)]
         child += [option for name in args.drop_edge_property for option in ("--drop-edge-property", name)]
         done = subprocess.run(child, capture_output=True, text=True)
     if done.returncode:
         print(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}", file=sys.stderr)
         sys.exit(1)
     figures = {"build": str(args.build), "scale": args.scale, "drop_edge_properties": args.drop_edge_property,
-               "node_batches": args.node_batches, "buffer_pool_gb": args.buffer_pool_gb, **json.loads(done.stdout)}
+               "node_batches": args.node_batches, "buffer_pool_gb": args.buffer_pool_gb, "threads": args.threads, **json.loads(done.stdout)}
     print(json.dumps(figures, indent=2))
 
 

@@ -42,3 +42,14 @@ def test_papers_and_coined_entities_are_copied_and_ontology_concepts_kept_once(t
     pairs = set(zip(mentions["from"], mentions["to"]))
     assert ("p1~2", SEGMENTATION) in pairs and ("p2~2", COINED + "~2") in pairs and len(mentions["from"]) == 6
     assert read(tmp_path, "BROADER_Task_Task")["from"] == [SEGMENTATION]  # between kept concepts: once
+
+
+def test_prepare_leaves_an_edge_property_off_and_splits_node_tables(tmp_path):
+    pq.write_table(pa.table({"id": [f"p{i}" for i in range(6)]}), tmp_path / "Paper.parquet", row_group_size=2)
+    write(tmp_path, "MENTIONS_Paper_Task", {"from": ["p1"], "to": [SEGMENTATION], "sentence": ["s1"], "surface": ["seg"]})
+
+    copy_memory.prepare(tmp_path, {"sentence"}, node_batches=3)
+
+    assert read(tmp_path, "MENTIONS_Paper_Task") == {"from": ["p1"], "to": [SEGMENTATION], "surface": ["seg"]}
+    assert not (tmp_path / "Paper.parquet").exists()
+    assert [read(tmp_path, f"Paper.{n}")["id"] for n in range(3)] == [["p0", "p1"], ["p2", "p3"], ["p4", "p5"]]
