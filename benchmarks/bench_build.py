@@ -132,8 +132,9 @@ def timed_build(corpus: Path, out: Path, jobs: int, exports: list[str]) -> dict:
             for member in tree:
                 times = member.cpu_times()
                 cpu_by_process[member.pid] = times.user + times.system
-            peak_rss = max(peak_rss, sum(p.memory_info().rss for p in tree))
-            peak_pss = max(peak_pss, sum(p.memory_full_info().pss for p in tree))
+            memory = [member.memory_full_info() for member in tree]
+            peak_rss = max(peak_rss, sum(m.rss for m in memory))
+            peak_pss = max(peak_pss, sum(m.pss for m in memory))
         except psutil.Error:  # a worker ended while it was read
             pass
         time.sleep(0.5)

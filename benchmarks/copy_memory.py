@@ -83,17 +83,15 @@ def load(folder: Path, database: Path, drop: set[str], buffer_pool_gb: float, th
     import ladybug
 
     from kg.graph import EDGE_TYPES, NODE_PROPERTIES
-    from kg.stores.cypher_store import table_name
+    from kg.stores.cypher_store import schema_statements, table_name
 
     db = ladybug.Database(str(database), buffer_pool_size=int(buffer_pool_gb * 2**30), max_num_threads=threads)
     connection = ladybug.Connection(db)
-    for label, properties in NODE_PROPERTIES.items():
-        columns = ", ".join(f"{name} {kind}" for name, kind in properties.items())
-        connection.execute(f"CREATE NODE TABLE {label}({columns}, PRIMARY KEY(id))")
-    for kind, (properties, pairs) in EDGE_TYPES.items():
-        ends = ", ".join(f"FROM {a} TO {b}" for a, b in pairs)
-        columns = "".join(f", {name} {column}" for name, column in properties.items() if name not in drop)
-        connection.execute(f"CREATE REL TABLE {kind}({ends}{columns})")
+    for statement in schema_statements():
+        connection.execute(statement)
+    for kind, (properties, _) in EDGE_TYPES.items():
+        for name in drop & set(properties):
+            connection.execute(f"ALTER TABLE {kind} DROP {name}")
     seconds: dict[str, float] = {}
 
     def copy(statement: str, name: str) -> None:

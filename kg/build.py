@@ -219,7 +219,6 @@ def build(
         lap("analyze")
         rdf.finish()
         encoding["load rdf"] = rdf.seconds
-        rdf.store = None  # closed: an open store goes on compacting, on cores LadybugDB wants
         lap("rdf")
         write_cypher_store(work / "cypher", parts / "cypher")
         lap("cypher")

@@ -194,11 +194,13 @@ class RdfLoader:
         self._parts.put(part)
 
     def finish(self) -> None:
-        """Wait until every queued part is loaded, and flush the store."""
+        """Wait until every queued part is loaded, flush the store and close it (an open store
+        goes on compacting in the background, on cores the rest of the build wants)."""
         self.close()
         if self._error is not None:
             raise self._error
         self.store.flush()
+        self.store = None
 
     def close(self) -> None:
         """Stop the loading thread (once the parts queued so far are done)."""
