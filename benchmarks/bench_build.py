@@ -125,6 +125,7 @@ def timed_build(corpus: Path, out: Path, jobs: int, exports: list[str]) -> dict:
     process = psutil.Popen([sys.executable, "-c", RUN_BUILD, str(corpus), str(out), str(jobs), json.dumps(exports)],
                            stdout=subprocess.PIPE, text=True, preexec_fn=lambda: os.sched_setaffinity(0, cores))
     peak_rss = peak_pss = 0
+    samples: list[tuple[float, int]] = []  # (seconds since the start, PSS of the tree)
     cpu_by_process: dict[int, float] = {}  # the CPU time each process of the tree had last
     while process.poll() is None:
         try:
@@ -135,6 +136,7 @@ def timed_build(corpus: Path, out: Path, jobs: int, exports: list[str]) -> dict:
             memory = [member.memory_full_info() for member in tree]
             peak_rss = max(peak_rss, sum(m.rss for m in memory))
             peak_pss = max(peak_pss, sum(m.pss for m in memory))
+            samples.append((time.perf_counter() - start, sum(m.pss for m in memory)))
         except psutil.Error:  # a worker ended while it was read
             pass
         time.sleep(0.5)
@@ -147,8 +149,26 @@ def timed_build(corpus: Path, out: Path, jobs: int, exports: list[str]) -> dict:
     if process.returncode != 0:
         raise SystemExit(f"bench_build: the build with --jobs {jobs} failed (exit {process.returncode})")
     report = json.loads(process.stdout.read())
+    by_stage = peaks_by_stage(samples, report["seconds"], wall)
     return {**report, "jobs": jobs, "cores": len(cores), "wall_seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
-            "peak_rss_mb": round(peak_rss / 2**20), "peak_pss_mb": round(peak_pss / 2**20)}
+            "peak_rss_mb": round(peak_rss / 2**20), "peak_pss_mb": round(peak_pss / 2**20),
+            "peak_pss_mb_by_stage": {stage: round(pss / 2**20) for stage, pss in by_stage.items()}}
+
+
+BUILD_STAGES = ("ingest", "analyze", "rdf", "cypher", "exports")  # the build's laps, in order
+
+
+def peaks_by_stage(samples: list[tuple[float, int]], seconds: dict[str, float], end: float) -> dict[str, int]:
+    """The largest sample in each stage of a build that ended at `end` (seconds since its process
+    started), the stages placed back from the end by their wall times; the process's start-up
+    counts as ingest."""
+    bounds, stop = {}, end
+    for stage in reversed(BUILD_STAGES):
+        bounds[stage] = (stop - seconds.get(stage, 0.0), stop)
+        stop = bounds[stage][0]
+    bounds["ingest"] = (0.0, bounds["ingest"][1])
+    return {stage: max((pss for t, pss in samples if bounds[stage][0] <= t < bounds[stage][1]), default=0)
+            for stage in BUILD_STAGES}
 
 
 def export_tables(build: Path, folder: Path) -> list[str]:

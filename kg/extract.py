@@ -469,6 +469,10 @@ def _mention(paper: Paper, span: Span) -> Mention:
     title_end = len(paper.title)
     in_title = start < title_end
     offset = 0 if in_title else title_end + len(TITLE_BREAK)
+    sentence_start, sentence_end = sentence_chars(span)
+    sentence = text_of(span.doc)[sentence_start:sentence_end]
+    sentence_start += len(sentence) - len(sentence.lstrip())
+    sentence_end -= len(sentence) - len(sentence.rstrip())
     return Mention(
         paper_id=paper.id,
         type=span.label_,
@@ -476,11 +480,13 @@ def _mention(paper: Paper, span: Span) -> Mention:
         field="title" if in_title else "abstract",
         start=start - offset,
         end=end - offset,
-        sentence=text_of(span.doc)[slice(*sentence_chars(span))].strip(),
+        sentence=sentence.strip(),
         concept=span.kb_id_ or None,
         long_form=span._.long_form,
         short_form=span._.short_form,
         source=span._.source,
+        sentence_start=max(sentence_start - offset, 0),
+        sentence_end=max(sentence_end - offset, 0),
     )
 
 

@@ -14,7 +14,7 @@ number of distinct entities, not of papers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kg import __version__
@@ -36,22 +36,27 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
     "Result": {"id": "STRING", "metric": "STRING", "value": "STRING", "kind": "STRING", "model": "STRING",
                "dataset": "STRING", "sentence": "STRING"},
 }
+# Evidence of an edge: the sentence it was found in. An edge from a paper points into the
+# paper's own text (the sentence is `field` [sentence_start:sentence_end] of the Paper node)
+# rather than holding a copy: MENTIONS edges alone are a dozen per paper.
 _EVIDENCE = {"confidence": "DOUBLE", "sentence": "STRING", "source": "STRING"}
+_PAPER_EVIDENCE = {"confidence": "DOUBLE", "field": "STRING", "sentence_start": "INT64", "sentence_end": "INT64",
+                   "source": "STRING"}
 _ENTITIES = tuple(ENTITY_LABELS.values())
 # type -> (properties, allowed (from label, to label) pairs)
 EDGE_TYPES: dict[str, tuple[dict[str, str], tuple[tuple[str, str], ...]]] = {
     "MENTIONS": (
-        {"sentence": "STRING", "field": "STRING", "start_char": "INT64", "end_char": "INT64", "surface": "STRING",
-         "score": "DOUBLE", "method": "STRING", "extractor": "STRING", "mention_count": "INT64"},
+        {"field": "STRING", "start_char": "INT64", "end_char": "INT64", "sentence_start": "INT64", "sentence_end": "INT64",
+         "surface": "STRING", "score": "DOUBLE", "method": "STRING", "extractor": "STRING", "mention_count": "INT64"},
         tuple(("Paper", label) for label in _ENTITIES),
     ),
-    "INTRODUCES": (_EVIDENCE, (("Paper", "Model"), ("Paper", "Dataset"))),
+    "INTRODUCES": (_PAPER_EVIDENCE, (("Paper", "Model"), ("Paper", "Dataset"))),
     "EVALUATED_ON": (_EVIDENCE, (("Model", "Dataset"),)),
     "BASED_ON": (_EVIDENCE, (("Model", "Model"),)),
     "HAS_MODALITY": (_EVIDENCE, (("Dataset", "Modality"),)),
     "COVERS_ORGAN": (_EVIDENCE, (("Dataset", "Organ"),)),
-    "ADDRESSES": (_EVIDENCE, (("Paper", "Task"),)),
-    "STUDIES": (_EVIDENCE, (("Paper", "Disease"),)),
+    "ADDRESSES": (_PAPER_EVIDENCE, (("Paper", "Task"),)),
+    "STUDIES": (_PAPER_EVIDENCE, (("Paper", "Disease"),)),
     "REPORTS": ({}, (("Paper", "Result"),)),
     "MEASURES": ({}, (("Result", "Metric"),)),
     "FOR_MODEL": ({}, (("Result", "Model"),)),
@@ -94,8 +99,9 @@ def paper_rows(paper: Paper, linked: Iterable[LinkedMention], record: dict[str, 
         mention, best = item.mention, mentions.get(item.entity_id)
         if best is None or best["score"] < item.score:
             mentions[item.entity_id] = {
-                "from": paper.id, "to": item.entity_id, "sentence": mention.sentence, "field": mention.field,
-                "start_char": mention.start, "end_char": mention.end, "surface": mention.text, "score": item.score,
+                "from": paper.id, "to": item.entity_id, "field": mention.field, "start_char": mention.start,
+                "end_char": mention.end, "sentence_start": mention.sentence_start, "sentence_end": mention.sentence_end,
+                "surface": mention.text, "score": item.score,
                 "method": item.method, "extractor": EXTRACTOR,
                 "mention_count": best["mention_count"] if best else 0,
             }
@@ -121,6 +127,7 @@ def paper_rows(paper: Paper, linked: Iterable[LinkedMention], record: dict[str, 
         if start != "Paper":
             rows.entity_edges.append(EntityEdge(relation["subject"], kind, relation["object"], evidence))
             continue
+        evidence = {"confidence": relation["confidence"], **_sentence_in(paper, relation["sentence"]), "source": relation["source"]}
         key = (relation["subject"], kind, relation["object"])
         if key not in seen or seen[key]["confidence"] < evidence["confidence"]:
             seen[key] = {"from": paper.id, "to": relation["object"], **evidence, "_labels": (start, end_label)}
@@ -138,6 +145,15 @@ def paper_rows(paper: Paper, linked: Iterable[LinkedMention], record: dict[str, 
                 rows.add_edge(edge, "Result", labels[target], {"from": node, "to": target})
     rows.entities = list(entities.values())
     return rows
+
+
+def _sentence_in(paper: Paper, sentence: str) -> dict[str, Any]:
+    """Where `sentence` is in the paper: its field and character offsets (none if it is not)."""
+    for field in ("title", "abstract"):
+        start = getattr(paper, field).find(sentence) if sentence else -1
+        if start >= 0:
+            return {"field": field, "sentence_start": start, "sentence_end": start + len(sentence)}
+    return {}
 
 
 class EntityGraph:
@@ -181,16 +197,24 @@ class EntityGraph:
             if old is None or old.get("confidence", 0) < edge.properties.get("confidence", 0):
                 self.edges[key] = dict(edge.properties)
 
-    def rows(self) -> GraphRows:
-        """Every entity node and entity edge as rows, in id order."""
+    def rows(self, batch: int = 50_000) -> Iterator[GraphRows]:
+        """Every entity node, then every entity edge, as rows in id order, `batch` at a time
+        (a million entities at once would take as much memory again as the graph)."""
         rows = GraphRows()
         for iri in sorted(self.nodes):
             node = self.nodes[iri]
             rows.add_node(node["label"], {k: v for k, v in node.items() if k != "label"})
+            if len(rows) == batch:
+                yield rows
+                rows = GraphRows()
         for start, kind, end in sorted(self.edges):
             edge = {"from": start, "to": end, **self.edges[(start, kind, end)]}
             rows.add_edge(kind, self.nodes[start]["label"], self.nodes[end]["label"], edge)
-        return rows
+            if len(rows) == batch:
+                yield rows
+                rows = GraphRows()
+        if len(rows):
+            yield rows
 
 
 def add_counts(total: tuple[dict[str, int], dict[str, int]], rows: GraphRows) -> None:

@@ -246,7 +246,8 @@ class Concept:
 class Mention:
     """A span of a paper's title or abstract that names an entity, with its provenance.
 
-    `start` and `end` are character offsets into the field (`title` or `abstract`) it is in.
+    `start` and `end` are character offsets into the field (`title` or `abstract`) it is in,
+    `sentence_start` and `sentence_end` those of the sentence it is in (`sentence`).
     `concept` is the IRI the ontology matcher found, if any. For a mention that is part of an
     abbreviation definition, `short_form` and `long_form` hold both halves ("DSC", "Dice
     similarity coefficient"). `source` says which component found it: ontology, abbreviation
@@ -264,6 +265,8 @@ class Mention:
     long_form: str | None = None
     short_form: str | None = None
     source: str = "ontology"
+    sentence_start: int = 0
+    sentence_end: int = 0
 
 
 @dataclass(frozen=True)
@@ -365,6 +368,10 @@ class GraphRows:
 
     def add_edge(self, kind: str, start_label: str, end_label: str, row: dict[str, Any]) -> None:
         self.edges.setdefault((kind, start_label, end_label), []).append(row)
+
+    def __len__(self) -> int:
+        """How many node and edge rows there are."""
+        return sum(map(len, self.nodes.values())) + sum(map(len, self.edges.values()))
 
     def extend(self, other: GraphRows) -> None:
         """Append every row of `other`."""

@@ -100,8 +100,11 @@ def find_relations(
             relations[key] = Relation(subject, predicate, target, round(confidence, 2), sentence, source)
 
     by_name = {entity.name: entity for _, entity in mentions}
+    first_sentence: dict[str, str] = {}  # the evidence of an introduction: the name's first sentence
+    for item, entity in mentions:
+        first_sentence.setdefault(entity.id, item.mention.sentence)
     for entity in introduced:
-        add(paper.id, "INTRODUCES", entity.id, 0.8)
+        add(paper.id, "INTRODUCES", entity.id, 0.8, first_sentence.get(entity.id, ""))
     for item, entity in mentions:
         if entity.type == "task":
             add(paper.id, "ADDRESSES", entity.id, item.score, item.mention.sentence)

@@ -52,12 +52,35 @@ def test_both_stores_hold_the_same_graph(built, run_kg):
 
 def test_every_mention_has_its_evidence(built):
     rows = run_query(connect(built / "cypher"),
-                     "MATCH (p:Paper)-[r:MENTIONS]->(e) RETURN r.sentence AS sentence, r.surface AS surface, "
-                     "r.score AS score, r.start_char AS first, r.end_char AS last, r.extractor AS extractor, p.abstract AS abstract, p.title AS title, r.field AS field")
-    assert rows and all(r["sentence"] and r["surface"] and 0 < r["score"] <= 1 and r["extractor"].startswith("kg ") for r in rows)
+                     "MATCH (p:Paper)-[r:MENTIONS]->(e) RETURN r.surface AS surface, r.score AS score, "
+                     "r.start_char AS first, r.end_char AS last, r.sentence_start AS sentence_start, "
+                     "r.sentence_end AS sentence_end, r.extractor AS extractor, p.abstract AS abstract, "
+                     "p.title AS title, r.field AS field")
+    assert rows and all(r["surface"] and 0 < r["score"] <= 1 and r["extractor"].startswith("kg ") for r in rows)
     for r in rows:
         text = r["title"] if r["field"] == "title" else r["abstract"]
         assert text[r["first"] : r["last"]] == r["surface"]
+        assert r["sentence_start"] <= r["first"] < r["last"] <= r["sentence_end"]
+        sentence = text[r["sentence_start"] : r["sentence_end"]]
+        assert sentence == sentence.strip() and (r["field"] == "title" or sentence[-1] in ".!?" or r["sentence_end"] == len(text))
+
+
+def test_the_sentence_of_a_mention_as_the_readme_reads_it(built):
+    rows = run_query(connect(built / "cypher"),
+                     "MATCH (p:Paper)-[r:MENTIONS]->(e) WHERE r.field = 'abstract' "
+                     "RETURN substring(p.abstract, r.sentence_start + 1, r.sentence_end - r.sentence_start) AS sentence, "
+                     "r.surface AS surface")
+    assert rows and all(r["surface"] in r["sentence"] and r["sentence"].strip() == r["sentence"] for r in rows)
+
+
+def test_edges_from_a_paper_point_to_their_sentence_in_it(built):
+    rows = run_query(connect(built / "cypher"),
+                     "MATCH (p:Paper)-[r:ADDRESSES|STUDIES|INTRODUCES]->(e) WHERE r.source = 'text' RETURN r.field AS field, "
+                     "r.sentence_start AS first, r.sentence_end AS last, p.title AS title, p.abstract AS abstract, e.name AS name")
+    assert rows
+    for r in rows:
+        text = r["title"] if r["field"] == "title" else r["abstract"]
+        assert 0 <= r["first"] < r["last"] <= len(text)
 
 
 def test_the_build_conforms_to_the_shapes(built, run_kg):
@@ -68,11 +91,11 @@ def test_the_build_conforms_to_the_shapes(built, run_kg):
 def test_broken_graphs_are_reported(built):
     data = Graph().parse(built / "rdf" / "graph.nt", format="nt")
     statement = next(data.subjects(KG.surface, None))
-    data.remove((statement, KG.sentence, None))
+    data.remove((statement, KG.sentence_start, None))
     paper = next(data.subjects(RDF.type, KG.Paper))
     data.add((paper, KG.evaluatedOn, paper))
     violations = validate_graph(data)
-    assert any(str(statement) in line and "sentence" in line for line in violations)
+    assert any(str(statement) in line and "sentence_start" in line for line in violations)
     assert any(str(paper) in line for line in violations)
 
 

@@ -174,10 +174,10 @@ def test_mentions_keep_sentence_and_offsets(nlp):
     result = next(extract_mentions([paper], nlp))[1]
     ct = next(m for m in result if m.text == "CT")
     assert ct.field == "abstract" and paper.abstract[ct.start : ct.end] == "CT"
-    assert ct.sentence == "We use CT here."
+    assert ct.sentence == "We use CT here." == paper.abstract[ct.sentence_start : ct.sentence_end]
     brain = next(m for m in result if m.text == "brain" or m.text == "Brain")
     assert brain.field == "title" and paper.title[brain.start : brain.end] == "Brain"
-    assert brain.sentence == "Brain MRI segmentation"
+    assert brain.sentence == "Brain MRI segmentation" == paper.title[brain.sentence_start : brain.sentence_end]
 
 
 @pytest.mark.parametrize("word", ["MVLMs", "H&E-IHC", "XIIth", "CNN-LSTM"])

@@ -1,0 +1,42 @@
+"""The entity graph: entities merged across papers, and given back in bounded batches."""
+
+from conftest import FIXTURES
+from kg.graph import EntityGraph
+from kg.ontology import Ontology
+from kg.records import EntityEdge, EntityNode, GraphRows
+
+NEW = "https://example.org/kg/entity/"
+
+
+def papers_rows(n: int) -> list[GraphRows]:
+    """n papers, each naming CT, one new model of its own and one new data set it is evaluated on."""
+    found = []
+    for i in range(n):
+        model, dataset = f"{NEW}model/net-{i}", f"{NEW}dataset/set-{i}"
+        found.append(GraphRows(
+            entities=[EntityNode("https://example.org/kg/modality/ct", "modality", "CT", ["CT"]),
+                      EntityNode(model, "model", f"Net-{i}", [f"Net-{i}"]), EntityNode(dataset, "dataset", f"Set-{i}")],
+            entity_edges=[EntityEdge(model, "EVALUATED_ON", dataset, {"confidence": 0.8, "sentence": "s", "source": "text"})],
+        ))
+    return found
+
+
+def test_rows_come_in_batches_of_at_most_the_size_asked_and_lose_nothing():
+    graph = EntityGraph(Ontology.load(FIXTURES / "ontology"))
+    for rows in papers_rows(7):
+        graph.add(rows)
+    whole = list(graph.rows())
+    batches = list(graph.rows(batch=4))
+    assert len(whole) == 1 and len(batches) > 3 and all(0 < len(b) <= 4 for b in batches)
+    merged = GraphRows()
+    for batch in batches:
+        merged.extend(batch)
+    assert merged.nodes == whole[0].nodes and merged.edges == whole[0].edges
+    # CT (and the broader modality the ontology gives it) once, 7 models, 7 data sets, 7 edges
+    assert len(merged.nodes["Model"]) == len(merged.nodes["Dataset"]) == 7
+    assert len(merged.edges[("EVALUATED_ON", "Model", "Dataset")]) == 7
+    assert [row["id"] for row in merged.nodes["Model"]] == sorted(row["id"] for row in merged.nodes["Model"])
+
+
+def test_an_empty_graph_gives_no_rows():
+    assert list(EntityGraph(Ontology.load(FIXTURES / "ontology")).rows()) == []
