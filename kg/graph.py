@@ -123,8 +123,8 @@ def paper_rows(paper: Paper, linked: Iterable[LinkedMention], record: dict[str, 
         kind = relation["predicate"]
         if start is None or end_label is None or not _allowed(kind, start, end_label):
             continue
-        evidence = {"confidence": relation["confidence"], "sentence": relation["sentence"], "source": relation["source"]}
         if start != "Paper":
+            evidence = {"confidence": relation["confidence"], "sentence": relation["sentence"], "source": relation["source"]}
             rows.entity_edges.append(EntityEdge(relation["subject"], kind, relation["object"], evidence))
             continue
         evidence = {"confidence": relation["confidence"], **_sentence_in(paper, relation["sentence"]), "source": relation["source"]}
