@@ -4,6 +4,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pyoxigraph
+
 _folder = Path(__file__).parents[1] / "benchmarks"
 sys.path.insert(0, str(_folder))
 _spec = importlib.util.spec_from_file_location("bench_build", _folder / "bench_build.py")
@@ -17,3 +19,15 @@ def test_memory_peaks_fall_in_the_stage_they_were_sampled_in():
     samples = [(0.5, 100), (2.5, 200), (4.0, 900), (8.5, 300), (9.5, 700), (10.5, 1500), (11.5, 400)]
     peaks = bench_build.peaks_by_stage(samples, seconds, end=12.0)
     assert peaks == {"ingest": 200, "analyze": 900, "rdf": 700, "cypher": 1500, "exports": 0}
+
+
+def test_the_rdf_loading_of_a_build_is_timed_again_on_its_parts(tmp_path):
+    build, scratch = tmp_path / "build", tmp_path / "scratch"
+    (build / "rdf").mkdir(parents=True)
+    scratch.mkdir()
+    triples = [f"<https://example.org/p{n}> <https://example.org/title> \"Paper {n}\" .\n" for n in range(10)]
+    (build / "rdf" / "graph.nt").write_text("".join(triples))
+    seconds = bench_build.rdf_as_built(build, scratch, parts=3)
+    assert seconds > 0
+    assert len(pyoxigraph.Store.read_only(str(scratch / "as-built" / "oxigraph"))) == 10
+    assert not list(scratch.glob("*.nt"))  # the loader took every part
