@@ -66,10 +66,6 @@ NOT_MENTIONS = (
 # `kg build` analyzes papers in chunks of this many: a chunk is the unit of work a worker
 # process or Dask task gets, and of the parts the bulk-loadable outputs are written in.
 CHUNK_PAPERS = 1000
-# The RDF store is loaded in batches of about this many bytes of N-Triples (about 900,000
-# triples), not a chunk at a time: at 100k papers, loading in parts of 1.1 million triples
-# took 17% more time than one load, in parts of 286,000 (a chunk) 44% more.
-RDF_LOAD_BYTES = 128 * 2**20
 
 # The file exports `kg build` writes besides the two stores; `--exports` picks some of them.
 EXPORTS = ("nt", "ttl", "jsonld", "graphml", "neo4j")

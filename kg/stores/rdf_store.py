@@ -155,18 +155,14 @@ def statement_iri(start: str, kind: str, end: str) -> str:
 class RdfLoader:
     """Bulk-loads N-Triples parts into the Oxigraph store of `folder` on a background thread
     as a build writes them (pyoxigraph lets go of the GIL while it loads, so extraction goes
-    on meanwhile). Parts are gathered in one file until it holds `batch_bytes`, then loaded
-    together: each load into a store that already holds data costs more than the triples it
-    adds. Each part is appended to graph.nt when `keep` is set, and removed, so the parts
-    never take more room than that file and one batch."""
+    on meanwhile). Each loaded part is appended to graph.nt when `keep` is set, and removed:
+    the parts never take more room than the one file."""
 
-    def __init__(self, folder: Path, *, keep: bool = True, batch_bytes: int = config.RDF_LOAD_BYTES):
+    def __init__(self, folder: Path, *, keep: bool = True):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.store = pyoxigraph.Store(str(self.folder / "oxigraph"))
         self.keep = keep
-        self.batch_bytes = batch_bytes
-        self.loads = 0  # bulk loads made
         self.seconds = 0.0  # time spent loading
         self._error: BaseException | None = None
         self._parts: queue.Queue[Path | None] = queue.Queue()
@@ -175,35 +171,21 @@ class RdfLoader:
 
     def _load(self) -> None:
         merged = open(self.folder / "graph.nt", "wb") if self.keep else None
-        batch_path = self.folder / ".batch.nt"
-        batch = open(batch_path, "wb")
         try:
-            while True:
-                part = self._parts.get()
+            while (part := self._parts.get()) is not None:
+                if self._error is not None:
+                    continue
                 start = time.perf_counter()
-                if self._error is None and part is not None:
-                    try:
-                        for target in (batch, merged):
-                            if target is not None:
-                                with open(part, "rb") as handle:
-                                    shutil.copyfileobj(handle, target, 1 << 20)
-                        part.unlink()
-                    except BaseException as error:  # raised again by finish()
-                        self._error = error
-                if self._error is None and batch.tell() and (part is None or batch.tell() >= self.batch_bytes):
-                    batch.close()
-                    try:
-                        self.store.bulk_load(path=str(batch_path), format=pyoxigraph.RdfFormat.N_TRIPLES)
-                        self.loads += 1
-                    except BaseException as error:
-                        self._error = error
-                    batch = open(batch_path, "wb")
+                try:
+                    self.store.bulk_load(path=str(part), format=pyoxigraph.RdfFormat.N_TRIPLES)
+                    if merged is not None:
+                        with open(part, "rb") as handle:
+                            shutil.copyfileobj(handle, merged, 1 << 20)
+                    part.unlink()
+                except BaseException as error:  # raised again by finish()
+                    self._error = error
                 self.seconds += time.perf_counter() - start
-                if part is None:
-                    break
         finally:
-            batch.close()
-            batch_path.unlink(missing_ok=True)
             if merged is not None:
                 merged.close()
 
