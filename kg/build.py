@@ -5,8 +5,9 @@ then read back in id order in chunks; each chunk is analyzed on its own (in this
 local worker processes or on a Dask cluster) into its lines of the JSONL files and its rows,
 already encoded as parts of each bulk-loadable output (Parquet for the Cypher store,
 N-Triples, neo4j-admin CSVs, GraphML). Only the entities, shared between papers, are merged in
-memory. At the end the parts are merged and bulk-loaded. Results come back in chunk order, so
-a build is the same byte for byte however and wherever it ran.
+memory. The N-Triples parts are bulk-loaded into Oxigraph as they come, on a thread; at the
+end the Cypher tables are bulk-loaded and the other parts merged. Results come back in chunk
+order, so a build is the same byte for byte however and wherever it ran.
 
 A build is written beside the target folder and swapped in only when complete, so a failed or
 interrupted build leaves the folder as it was. The folder keeps the papers it was built from
