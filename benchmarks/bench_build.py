@@ -20,9 +20,9 @@ Reports, as JSON (and a summary on stderr):
   rows (nodes and edges) per second the build spent on each store (the CPU time of encoding
   its parts and gathering them, and the time of loading them; for RDF, the build's own
   loader timed again, alone, on graph.nt cut into as many parts as the build had chunks,
-  since in the build it shares its core with extraction) against the engine's own bulk loader given the same data in one go (LadybugDB
-  `COPY FROM` one Parquet file per table, exported from the built store; pyoxigraph
-  `bulk_load` of the build's graph.nt).
+  since in the build it shares its core with extraction) against the engine's own bulk
+  loader given the same data in one go (LadybugDB `COPY FROM` one Parquet file per table,
+  exported from the built store; pyoxigraph `bulk_load` of the build's graph.nt).
 """
 
 from __future__ import annotations
