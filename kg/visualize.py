@@ -3,10 +3,16 @@ Browser does) and PNG charts of what the graph holds (matplotlib).
 
 Colours come from the Neo4j Browser style in `queries/neo4j-browser.grass`, so a label looks
 the same in the page, in the charts and in Neo4j Browser.
+
+Text from the graph and the command line goes into the page as text only: the title is
+HTML-escaped, captions and property values go into the JSON data block with `<`, `>`, `&`,
+U+2028 and U+2029 escaped, and captions lose bidi controls and zero-width characters.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -27,18 +33,38 @@ def label_colours(style: Path = STYLE_FILE) -> dict[str, str]:
     return {label: colour for label, colour in re.findall(r"node\.(\w+) \{\s*color: (#[0-9A-Fa-f]{6});", text)}
 
 
+# bidi embeddings, overrides and isolates, zero-width characters and marks, the BOM: text that
+# reorders or hides what is shown next to it
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown_text(text: str) -> str:
+    """`text` as the page shows it: without bidi controls and zero-width characters, other
+    control characters (but tab and newline) as U+FFFD."""
+    return _CONTROL.sub("\ufffd", _INVISIBLE.sub("", text))
+
+
 def caption(data: dict[str, Any]) -> str:
+    """The caption of a node: a paper's title (60 characters), a result's metric and value,
+    else the name."""
     if data["label"] == "Paper":
-        return (data.get("title") or data["id"])[:60]
-    if data["label"] == "Result":
-        return f"{data.get('metric')} {data.get('value')}"
-    return data.get("name") or data["id"]
+        text = (data.get("title") or data["id"])[:60]
+    elif data["label"] == "Result":
+        text = f"{data.get('metric')} {data.get('value')}"
+    else:
+        text = data.get("name") or data["id"]
+    return shown_text(text)
 
 
 def find_node(graph: nx.MultiDiGraph, key: str) -> str:
-    """A node by id, or by name or title (case-insensitive)."""
-    if key in graph:
-        return key
+    """A node by id (as given, or as graph.graphml holds it), or by name or title
+    (case-insensitive)."""
+    from kg.stores.exports import graphml_text
+
+    for name in (key, graphml_text(key)):
+        if name in graph:
+            return name
     wanted = key.lower()
     for node, data in graph.nodes(data=True):
         if wanted in ((data.get("name") or "").lower(), (data.get("title") or "").lower()):
@@ -77,23 +103,48 @@ def overview(graph: nx.MultiDiGraph, limit: int = MAX_NODES) -> nx.MultiDiGraph:
     return graph.subgraph(keep).copy()
 
 
+_DATA_SCRIPT = '<script type="application/json" id="neo4j-viz-data">'
+_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def script_json(data: Any) -> str:
+    """`data` as JSON to put inside a <script> element: no `</script`, `<!--` or line
+    separator can end it or change how it parses, and JSON.parse gives `data` back."""
+    return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+
+
 def graph_page(graph: nx.MultiDiGraph, *, title: str = "kg") -> str:
-    """An interactive HTML page of the graph, coloured by label, with captions."""
+    """An interactive HTML page of the graph, coloured by label, with captions: neo4j-viz's
+    page with `title` (escaped) as its title and its data block written again by
+    `script_json`, so the escaping does not rest on the library's version."""
     from neo4j_viz import Node, Relationship, VisualizationGraph
 
     colours = label_colours()
     nodes = [
         Node(id=node, caption=caption(data), color=colours.get(data["label"], "#A5ABB6"),
-             size=10 + min(graph.degree(node), 30), properties={"label": data["label"], "id": node})
+             size=10 + min(graph.degree(node), 30), properties={"label": data["label"], "id": shown_text(node)})
         for node, data in sorted(graph.nodes(data=True))
     ]
     edges = [
         Relationship(source=a, target=b, caption=data["type"], properties={"type": data["type"]})
         for a, b, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["type"]))
     ]
-    html = VisualizationGraph(nodes=nodes, relationships=edges).render(height="800px")
-    body = html.data if hasattr(html, "data") else str(html)
-    return f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{title}</title></head><body>\n{body}\n</body></html>\n"
+    rendered = VisualizationGraph(nodes=nodes, relationships=edges).render(height="800px")
+    page = rendered.data if hasattr(rendered, "data") else str(rendered)
+    start = page.rfind(_DATA_SCRIPT)
+    end = page.find("</script>", start)
+    try:
+        data = json.loads(page[start + len(_DATA_SCRIPT) : end]) if start >= 0 else None
+    except ValueError:
+        data = None
+    if data is None or len(data.get("nodes", ())) != len(nodes):
+        raise KGError("neo4j-viz wrote a page whose graph data cannot be read back; not writing it")
+    page = page[: start + len(_DATA_SCRIPT)] + script_json(data) + page[end:]
+    heading = f"<title>{html.escape(shown_text(title))}</title>"
+    page, titles = re.subn(r"<title>[^<]*</title>", lambda _: heading, page, count=1)
+    if not titles:
+        raise KGError("neo4j-viz wrote a page with no <title>; not writing it")
+    return page
 
 
 def write_charts(graph: nx.MultiDiGraph, folder: Path) -> list[Path]:

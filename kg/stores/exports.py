@@ -40,11 +40,25 @@ def _graphml_keys() -> list[tuple[str, str, str]]:
     return [(scope, name, kind) for (scope, name), kind in keys.items()]
 
 
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot hold, not even as a character reference: the C0 controls but tab,
+# newline and carriage return, lone surrogates, U+FFFE and U+FFFF
+_NOT_IN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def graphml_text(value: str) -> str:
+    """`value` as GraphML can hold it: each character XML 1.0 cannot hold becomes the text
+    \\uXXXX (so "a\\x01" and "a\\x02" stay two ids); everything else is kept. Node ids in
+    graph.graphml are the ids of the other stores passed through this."""
+    return _NOT_IN_XML.sub(lambda m: f"\\u{ord(m.group()):04X}", value)
 
 
 def _xml_text(value: str) -> str:
-    return escape(_NOT_IN_XML.sub("\ufffd", value))
+    """Element text: a carriage return as a reference, or the parser would make it a newline."""
+    return escape(graphml_text(value), {"\r": "&#13;"})
+
+
+def _xml_attribute(value: str) -> str:
+    return quoteattr(graphml_text(value))
 
 
 def _graphml_value(value, kind: str) -> str:
@@ -57,7 +71,8 @@ def _graphml_value(value, kind: str) -> str:
 
 def graphml_part(rows: GraphRows) -> bytes:
     """The rows as GraphML node and edge elements (list properties as JSON text, missing ones
-    left out), to go between the header and footer `merge_graphml` writes."""
+    left out), to go between the header and footer `merge_graphml` writes. Ids and text pass
+    through `graphml_text`."""
     lines = []
     for label, found in rows.nodes.items():
         columns = [(name, kind) for name, kind in NODE_PROPERTIES[label].items() if name != "id"]
@@ -66,7 +81,7 @@ def graphml_part(rows: GraphRows) -> bytes:
                 f'<data key="n_{name}">{_graphml_value(row[name], kind)}</data>'
                 for name, kind in columns if row.get(name) is not None
             )
-            lines.append(f'<node id={quoteattr(row["id"])}><data key="n_label">{label}</data>{data}<data key="n_id">{_xml_text(row["id"])}</data></node>')
+            lines.append(f'<node id={_xml_attribute(row["id"])}><data key="n_label">{label}</data>{data}<data key="n_id">{_xml_text(row["id"])}</data></node>')
     for (kind, _, _), found in rows.edges.items():
         columns = list(EDGE_TYPES[kind][0].items())
         for row in found:
@@ -74,7 +89,7 @@ def graphml_part(rows: GraphRows) -> bytes:
                 f'<data key="e_{name}">{_graphml_value(row[name], column)}</data>'
                 for name, column in columns if row.get(name) is not None
             )
-            lines.append(f'<edge source={quoteattr(row["from"])} target={quoteattr(row["to"])} id="{kind}">'
+            lines.append(f'<edge source={_xml_attribute(row["from"])} target={_xml_attribute(row["to"])} id="{kind}">'
                          f'<data key="e_type">{kind}</data>{data}</edge>')
     return ("\n".join(lines) + "\n").encode("utf-8", "replace") if lines else b""
 

@@ -7,9 +7,11 @@ exports are dumped from the loaded store.
 Vocabulary: schema.org for papers (`schema:ScholarlyArticle`) and data sets
 (`schema:Dataset`), SKOS for concepts (`skos:Concept`, `skos:broader`, `skos:exactMatch`),
 PROV-O for where a statement comes from, and the project's own `kg:` namespace for the rest.
-Every node has `rdf:type kg:<Label>` with the labels of `kg.graph`; every edge is a triple
-`kg:<camelCaseType>` (BROADER is `skos:broader`), and an edge with evidence also gets an
-`rdf:Statement` that carries its properties.
+Every node has `rdf:type kg:<Label>` with the labels of `kg.graph` and its id as `kg:id`.
+An entity's IRI is its id; a paper's is minted from its id under `<base>paper/`, a result's
+under `<base>result/` (`node_iri`), so no paper id, even one that is an IRI, names another
+node. Every edge is a triple `kg:<camelCaseType>` (BROADER is `skos:broader`), and an edge
+with evidence also gets an `rdf:Statement` that carries its properties.
 """
 
 from __future__ import annotations
@@ -51,12 +53,20 @@ def predicate(edge_type: str) -> URIRef:
 EDGE_OF_PREDICATE = {predicate(kind): kind for kind in EDGE_TYPES}
 
 
-def node_iri(node_id: str) -> str:
-    """The IRI of a node: itself when it is an IRI, else a paper or result IRI under the base."""
-    if node_id.startswith(("http://", "https://")):
-        return node_id
-    kind = "result" if "#result-" in node_id else "paper"
-    return f"{DATA}{kind}/{quote(node_id, safe='')}"
+def paper_iri(paper_id: str) -> str:
+    """The IRI of a paper: minted in the paper namespace from its id, percent-encoded, so that
+    no id (not even a concept's IRI) gives an IRI of anything but that paper."""
+    return f"{DATA}paper/{quote(paper_id, safe='', errors='surrogatepass')}"
+
+
+def node_iri(label: str, node_id: str) -> str:
+    """The IRI of a node of `label`: papers and results are minted under the base (a result's
+    id is its paper's id + "#result-N"); an entity's id is its IRI."""
+    if label == "Paper":
+        return paper_iri(node_id)
+    if label == "Result":
+        return f"{DATA}result/{quote(node_id, safe='', errors='surrogatepass')}"
+    return node_id
 
 
 _XSD_TYPES = {"INT64": str(XSD.integer), "DOUBLE": str(XSD.double), "BOOLEAN": str(XSD.boolean)}
@@ -114,7 +124,7 @@ def ntriples(rows: GraphRows) -> bytes:
     for label, found in rows.nodes.items():
         types, properties = _node_terms(label)
         for row in found:
-            subject = _iri(node_iri(row["id"]))
+            subject = _iri(node_iri(label, row["id"]))
             for kind_iri in types:
                 add(f"{subject} {_RDF_TYPE} {kind_iri} .")
             for name, kind, predicate_iri in properties:
@@ -129,14 +139,14 @@ def ntriples(rows: GraphRows) -> bytes:
                         add(f"{subject} {predicate_iri} {_literal(item)} .")
                 else:
                     add(f"{subject} {predicate_iri} {_literal(value, 'STRING' if name == 'name' else kind)} .")
-    for (kind, _, _), found in rows.edges.items():
+    for (kind, start_label, end_label), found in rows.edges.items():
         predicate_iri, columns = _edge_terms(kind)
         for row in found:
-            start, end = _iri(node_iri(row["from"])), _iri(node_iri(row["to"]))
+            start, end = _iri(node_iri(start_label, row["from"])), _iri(node_iri(end_label, row["to"]))
             add(f"{start} {predicate_iri} {end} .")
             if not columns:
                 continue
-            statement = _iri(statement_iri(row["from"], kind, row["to"]))
+            statement = _iri(statement_iri(start, kind, end))
             add(f"{statement} {_RDF_TYPE} {_iri(str(RDF.Statement))} .")
             for part, value in zip(_STATEMENT_PARTS, (start, predicate_iri, end, start)):
                 add(f"{statement} {part} {value} .")
@@ -147,8 +157,9 @@ def ntriples(rows: GraphRows) -> bytes:
 
 
 def statement_iri(start: str, kind: str, end: str) -> str:
-    """The IRI of the rdf:Statement that carries the properties of one edge."""
-    digest = hashlib.sha1("|".join((start, kind, end)).encode()).hexdigest()[:16]
+    """The IRI of the rdf:Statement that carries the properties of one edge, from the IRIs
+    of its ends (as N-Triples terms, which hold no "|")."""
+    digest = hashlib.sha1("|".join((start, kind, end)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return str(DATA[f"statement/{digest}"])
 
 

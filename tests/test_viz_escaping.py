@@ -1,0 +1,120 @@
+"""`kg viz` writes text from the graph and the command line into its page as text only."""
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import networkx as nx
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PWNED = "</title><script>window.pwned=1</script>"
+RETITLE = "</title><script>document.title='pwned'</script><!--"  # visible in the DOM if it runs
+ABSTRACT = "We train a 3D U-Net on BraTS and report a Dice of 0.88."
+
+
+class Page(HTMLParser):
+    """The elements of a page (tag, attributes, text) as html.parser sees them."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[list] = []
+        self._open: list[list] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        element = [tag, dict(attrs), ""]
+        self.elements.append(element)
+        if tag not in ("meta", "link", "br", "img", "input"):
+            self._open.append(element)
+
+    def handle_endtag(self, tag):
+        while self._open:
+            if self._open.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if self._open:
+            self._open[-1][2] += data
+
+    def all(self, tag: str) -> list[list]:
+        return [element for element in self.elements if element[0] == tag]
+
+
+def data_block(page: Page) -> dict:
+    (block,) = [s for s in page.all("script") if s[1].get("type") == "application/json"]
+    return json.loads(block[2])
+
+
+def check_page(text: str, title: str) -> dict:
+    """The page's structure: one title holding `title` as text, the renderer's module script
+    and the JSON data block and no other script; gives the data block."""
+    page = Page(text)
+    assert [element[2] for element in page.all("title")] == [title]
+    assert sorted(s[1].get("type") for s in page.all("script")) == ["application/json", "module"]
+    module = next(s for s in page.all("script") if s[1].get("type") == "module")
+    assert "pwned" not in module[2] and len(page.all("html")) == 1 and len(page.all("body")) == 1
+    return data_block(page)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    folder = tmp_path_factory.mktemp("xss")
+    source = folder / "papers.jsonl"
+    papers = [{"id": "X1", "title": PWNED, "abstract": ABSTRACT}, {"id": "X2", "title": RETITLE, "abstract": ABSTRACT}]
+    source.write_text("".join(json.dumps(paper) + "\n" for paper in papers), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(source), "--out", str(folder / "graph")], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return folder / "graph"
+
+
+@pytest.mark.parametrize("title", [PWNED, RETITLE])
+def test_a_title_and_entity_argument_with_markup_stay_text(store, run_kg, tmp_path, title):
+    page = tmp_path / "page.html"
+    result = run_kg("viz", "--store", store, "--entity", title, "-o", page)
+    assert result.exit_code == 0, result.stderr
+    data = check_page(page.read_text(encoding="utf-8"), f"kg: {title}")
+    assert title in {node["caption"] for node in data["nodes"]}  # the paper's caption, as text
+    raw = page.read_text(encoding="utf-8")
+    block = raw[raw.rindex('id="neo4j-viz-data">') + len('id="neo4j-viz-data">'):]
+    block = block[: block.index("</script>")]
+    assert not re.search("[<>&\u2028\u2029]", block)  # nothing in the data can end or comment out the block
+
+
+def test_entity_names_and_captions_are_escaped_and_lose_bidi_and_zero_width_characters():
+    from kg.visualize import graph_page
+
+    name = "</script><script>window.pwned=1</script><!--\u2028\u2029 \u202eevil\u2066\u200b\ufeff"
+    graph = nx.MultiDiGraph()
+    graph.add_node("https://example.org/kg/entity/model/x", label="Model", name=name, id="https://example.org/kg/entity/model/x")
+    graph.add_node("P\u202e1", label="Paper", title="Se\u200dgment \u202aall\u202c", id="P\u202e1")
+    graph.add_edge("P\u202e1", "https://example.org/kg/entity/model/x", type="MENTIONS")
+    text = graph_page(graph, title=f"kg: {name}")
+    data = check_page(text, "kg: </script><script>window.pwned=1</script><!--\u2028\u2029 evil")
+    captions = {node["properties"]["label"]: node["caption"] for node in data["nodes"]}
+    assert captions == {"Model": "</script><script>window.pwned=1</script><!--\u2028\u2029 evil", "Paper": "Segment all"}
+    assert {node["properties"]["id"] for node in data["nodes"]} == {"P1", "https://example.org/kg/entity/model/x"}
+    assert {node["id"] for node in data["nodes"]} == set(graph)  # the ids the edges use, unchanged
+    block = text[text.rindex('id="neo4j-viz-data">') + len('id="neo4j-viz-data">'):]
+    block = block[: block.index("</script>")]
+    assert not re.search("[<>&\u2028\u2029]", block)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_headless_chromium_runs_no_injected_script(store, run_kg, tmp_path):
+    page = tmp_path / "page.html"
+    assert run_kg("viz", "--store", store, "--entity", RETITLE, "-o", page).exit_code == 0
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1000,800", "--virtual-time-budget=8000"]
+    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    assert "<canvas" in dom  # the page ran its own script and drew the graph
+    # had the injected script run, the title would read "pwned"
+    assert [element[2] for element in Page(dom).all("title")] == [f"kg: {RETITLE}"]
