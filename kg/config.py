@@ -6,6 +6,15 @@ from __future__ import annotations
 # rather than read into memory (a real abstract is a few kilobytes).
 MAX_RECORD_BYTES = 4 * 1024 * 1024
 
+# Longest title and abstract a paper may have, in characters; a longer one makes its record
+# bad. spaCy refuses a text over 1,000,000 characters (error E088) and a real abstract is a
+# few thousand, so these bounds catch broken records long before the build would fail.
+MAX_TITLE_CHARS = 2_000
+MAX_ABSTRACT_CHARS = 100_000
+# Longest id, DOI, URL, date, author name or source name, and most authors of one paper.
+MAX_FIELD_CHARS = 2_000
+MAX_AUTHORS = 10_000
+
 # How many bytes of a file are looked at to guess its format.
 SNIFF_BYTES = 64 * 1024
 

@@ -12,9 +12,16 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from kg import config
+
 
 class KGError(Exception):
     """Base class of the errors `kg` reports to its user in one line."""
+
+
+class BadRecord(ValueError):
+    """A record with a field of the wrong type or size; the reader reports it as BadInput
+    with its place."""
 
 
 class BadInput(KGError):
@@ -131,24 +138,116 @@ def paper_id(
     return f"title:{title_key(title)}"
 
 
+# Characters no field may hold: controls other than tab and newline, lone surrogates (a
+# broken "\\ud800" escape, which cannot be written as UTF-8) and the XML non-characters.
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_ISO_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2})(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?)?)?|--([0-9]{2})-([0-9]{2})")
+MAX_COUNT = 2**31 - 1
+
+
+def _text(name: str, value: Any, limit: int = config.MAX_FIELD_CHARS, *, number_ok: bool = False) -> str | None:
+    """`value` checked to be text of at most `limit` characters with no control character;
+    a whole number is taken as its digits when `number_ok`."""
+    if value is None:
+        return None
+    if number_ok and type(value) is int:
+        value = str(value)
+    if not isinstance(value, str):
+        raise BadRecord(f"field {name!r} must be text, not {type(value).__name__}")
+    if len(value) > limit:
+        raise BadRecord(f"field {name!r} is longer than {limit} characters")
+    if match := _BAD_CHAR.search(value):
+        char = ord(match.group())
+        kind = "a lone surrogate (a broken \\u escape?)" if 0xD800 <= char <= 0xDFFF else "a control character"
+        raise BadRecord(f"field {name!r} holds {kind}, U+{char:04X}")
+    return value
+
+
+def _prose(name: str, value: Any, limit: int) -> str:
+    """A title or abstract: text with its whitespace runs made single spaces."""
+    if not isinstance(value, str):
+        raise BadRecord(f"field {name!r} must be text, not {type(value).__name__}")
+    if len(value) > 2 * limit:  # too long whatever its whitespace; not worth splitting
+        raise BadRecord(f"field {name!r} is longer than {limit} characters")
+    return _text(name, " ".join(value.split()), limit) or ""
+
+
+def _count(name: str, value: Any) -> int | None:
+    """A whole number from 0 to MAX_COUNT, or None."""
+    if value is None:
+        return None
+    if type(value) is not int:
+        raise BadRecord(f"field {name!r} must be a whole number, not {type(value).__name__}")
+    if not 0 <= value <= MAX_COUNT:
+        shown = value if abs(value) < 10**30 else ("a huge number" if value > 0 else "a huge negative number")
+        raise BadRecord(f"field {name!r} must be from 0 to {MAX_COUNT}, not {shown}")
+    return value
+
+
+def _names(name: str, value: Any) -> tuple[str, ...]:
+    """A list of names (authors, sources), each checked as text."""
+    if value is None:
+        return ()
+    if not isinstance(value, (tuple, list)):
+        raise BadRecord(f"field {name!r} must be a list of names, not {type(value).__name__}")
+    if len(value) > config.MAX_AUTHORS:
+        raise BadRecord(f"field {name!r} has more than {config.MAX_AUTHORS} names")
+    if any(not isinstance(item, str) for item in value):
+        kind = next(type(item).__name__ for item in value if not isinstance(item, str))
+        raise BadRecord(f"field {name!r} must be a list of names, not of {kind}")
+    return tuple(_text(name, item) for item in value)  # type: ignore[misc]
+
+
+def check_date(value: Any) -> str | None:
+    """An ISO 8601 date ("2024-10-05", "2024-10", "2024" or "--10-05"), its time of day dropped.
+
+    >>> check_date("2024-10-05T12:00:00Z"), check_date(2024)
+    ('2024-10-05', '2024')
+    """
+    text = _text("published", value, 64, number_ok=True)
+    if text is None or not text.strip():
+        return None
+    match = _ISO_DATE.fullmatch(text.strip())
+    month, day = (match[4], match[5]) if match and match[4] else (match[2], match[3]) if match else (None, None)
+    if not match or (month and not 1 <= int(month) <= 12) or (day and not 1 <= int(day) <= 31):
+        raise BadRecord(f"field 'published' is not a date (YYYY-MM-DD, YYYY-MM or YYYY): {text[:40]!r}")
+    return f"--{month}-{day}" if match[4] else "-".join(part for part in match.group(1, 2, 3) if part)
+
+
 def make_paper(
     *,
     title: str,
     abstract: str,
-    given_id: str | None = None,
+    given_id: str | int | None = None,
     doi: str | None = None,
     arxiv_id: str | None = None,
-    pmid: str | None = None,
-    **rest: Any,
+    pmid: str | int | None = None,
+    authors: tuple[str, ...] | list[str] = (),
+    author_count: int | None = None,
+    published: str | int | None = None,
+    upvotes: int | None = None,
+    url: str | None = None,
+    sources: tuple[str, ...] | list[str] = (),
 ) -> Paper:
-    """Build a Paper with clean whitespace, normalized ids, and its stable id."""
-    title = " ".join(title.split())
-    abstract = " ".join(abstract.split())
-    doi = normalize_doi(doi)
-    arxiv_id = normalize_arxiv_id(arxiv_id)
-    pmid = str(pmid).strip() if pmid else None
+    """Build a Paper with clean whitespace, normalized ids, and its stable id.
+
+    Every field is checked: BadRecord names the first one of the wrong type or size, such as
+    a DOI that is a number, a lone surrogate in the text or an abstract of a million
+    characters, so that one broken record is reported rather than failing a later stage.
+    """
+    title = _prose("title", title, config.MAX_TITLE_CHARS)
+    abstract = _prose("abstract", abstract, config.MAX_ABSTRACT_CHARS)
+    doi = normalize_doi(_text("doi", doi))
+    arxiv_id = normalize_arxiv_id(_text("arxiv_id", arxiv_id))
+    pmid = (_text("pmid", pmid, number_ok=True) or "").strip() or None
+    given_id = (_text("id", given_id, number_ok=True) or "").strip() or None
     pid = given_id or paper_id(doi=doi, arxiv_id=arxiv_id, pmid=pmid, title=title)
-    return Paper(id=pid, title=title, abstract=abstract, doi=doi, arxiv_id=arxiv_id, pmid=pmid, **rest)
+    return Paper(
+        id=pid, title=title, abstract=abstract, doi=doi, arxiv_id=arxiv_id, pmid=pmid,
+        authors=_names("authors", authors), author_count=_count("author_count", author_count),
+        published=check_date(published), upvotes=_count("upvotes", upvotes),
+        url=(_text("url", url) or "").strip() or None, sources=_names("sources", sources),
+    )
 
 
 def _has_given_id(paper: Paper) -> bool:
@@ -156,13 +255,26 @@ def _has_given_id(paper: Paper) -> bool:
     return paper.id != paper_id(doi=paper.doi, arxiv_id=paper.arxiv_id, pmid=paper.pmid, title=paper.title)
 
 
+def given_id(paper: Paper) -> str | None:
+    """The id the paper's source gave it, if it had one."""
+    return paper.id if _has_given_id(paper) else None
+
+
 def identity_keys(paper: Paper) -> list[str]:
-    """Every key under which another copy of this paper could be recognised."""
-    keys = [f"id:{paper.id}", f"title:{title_key(paper.title)}"]
+    """Every key under which another copy of this paper could be recognised; the title key
+    comes last, and matches only a copy that `may_merge_by_title` allows."""
+    keys = [f"id:{paper.id}"] * _has_given_id(paper)  # else the id is one of the keys below
     keys += [f"doi:{paper.doi}"] * bool(paper.doi)
     keys += [f"arxiv:{paper.arxiv_id}"] * bool(paper.arxiv_id)
     keys += [f"pmid:{paper.pmid}"] * bool(paper.pmid)
-    return keys
+    return keys + [f"title:{title_key(paper.title)}"]
+
+
+def may_merge_by_title(first: Paper, second: Paper) -> bool:
+    """Whether two papers of the same title are one: not when their sources gave them two
+    different ids (a corpus may hold two papers of one title)."""
+    ids = {given_id(first), given_id(second)} - {None}
+    return len(ids) <= 1
 
 
 def _date_precision(value: str | None) -> int:
@@ -213,6 +325,8 @@ class IngestReport:
     merged: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     bad: list[BadInput] = field(default_factory=list)
+    # FIFOs, devices and sockets found in folders and left unread
+    ignored: list[str] = field(default_factory=list)
 
 
 ENTITY_TYPES = ("model", "dataset", "modality", "organ", "metric", "task", "disease")
