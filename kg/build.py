@@ -10,9 +10,11 @@ end the Cypher tables are bulk-loaded and the other parts merged. Results come b
 order, so a build is the same byte for byte however and wherever it ran.
 
 A build is written beside the target folder and swapped in only when complete, so a failed or
-interrupted build leaves the folder as it was. The folder keeps the papers it was built from
-(`papers.jsonl`): building again with more input rebuilds from the union, so a second build of
-the same input changes nothing and a new paper adds exactly its own nodes and edges.
+interrupted build leaves the folder as it was (see kg/build_folder.py: which folders a build may
+replace, and how). The folder keeps the papers it was built from (`papers.jsonl`): building
+again with more input rebuilds from the union, so a second build of the same input changes
+nothing and a new paper adds exactly its own nodes and edges; a build that would hold fewer
+papers than the folder does is refused.
 
 Layout of a build folder:
 
@@ -26,16 +28,16 @@ Layout of a build folder:
 N-Triples, Turtle, JSON-LD, GraphML and the neo4j-admin CSVs are exports that can be left
 out (`--exports`): a build of a million papers may not want copies of the graph besides the
 stores.
-    manifest.json       node and edge counts, and the kg version that built it
+    manifest.json       "kind": "kg build", node and edge counts, and the kg version that built it
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import dataclasses
 import gc
 import json
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -46,12 +48,13 @@ from pathlib import Path
 import pyarrow as pa
 
 from kg import __version__, config
+from kg.build_folder import KIND, install, only_build_into, prepare, target_folder, work_folder
 from kg.executors import run_in_order
 from kg.extract import build_pipeline, extract_mentions, load_ontology
 from kg.graph import EntityGraph, add_counts, paper_rows
 from kg.ingest import PaperSpool, read_papers
 from kg.link import Linker, link_mentions, paper_record
-from kg.records import ChunkResult, GraphRows, IngestReport, Paper
+from kg.records import ChunkResult, GraphRows, IngestReport, KGError, Paper
 from kg.stores.cypher_store import CypherTables, parquet_parts, write_cypher_store
 from kg.stores.exports import graphml_part, merge_graphml, merge_neo4j_csvs, neo4j_csv_parts
 from kg.stores.rdf_store import RdfLoader, export_rdf, ntriples, open_store
@@ -160,14 +163,26 @@ def build(
     """Build (or extend) the stores in `out` from the papers under `paths`, with the file
     `exports` named (see config.EXPORTS). `on_start` is told how many papers there are to
     analyze, `on_chunk` how many each finished chunk held."""
-    exports = tuple(exports)
-    out = Path(out)
-    previous = out / PAPERS_FILE
-    inputs = ([previous] if previous.exists() else []) + list(paths)
-    before = sum(1 for _ in open(previous, encoding="utf-8")) if previous.exists() else 0
-    work = out.parent / f".{out.name}.building-{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    exports, paths = tuple(exports), [Path(path) for path in paths]
+    target = target_folder(Path(out), paths)
+    with only_build_into(target, Path(out)):
+        return _build(paths, Path(out), target, format=format, skip_bad=skip_bad, jobs=jobs, executor=executor,
+                      scheduler=scheduler, chunk_size=chunk_size, exports=exports, on_start=on_start, on_chunk=on_chunk)
+
+
+def _build(
+    paths: list[Path], out: Path, target: Path, *, format: str | None, skip_bad: bool, jobs: int, executor: str,
+    scheduler: str | None, chunk_size: int, exports: tuple[str, ...], on_start: Callable[[int], None] | None,
+    on_chunk: Callable[[int], None] | None,
+) -> BuildReport:
+    try:
+        prepare(target, Path(out), paths)
+        previous = target / PAPERS_FILE
+        before = _count_papers(target)
+        work = work_folder(target)
+        work.mkdir(parents=True)
+    except OSError as error:
+        raise KGError(f"--out {out}: {error.filename}: {error.strerror or error}") from None
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     rdf: RdfLoader | None = None
@@ -180,8 +195,14 @@ def build(
 
     try:
         spool = PaperSpool(work / ".papers.sqlite")
-        ingest_report = read_papers(inputs, spool, format=format, skip_bad=skip_bad)
+        # the folder's own papers are JSON Lines whatever `format` says of the new input
+        ingest_report = _combined(
+            read_papers([previous] if previous.exists() else [], spool, format="jsonl", skip_bad=skip_bad),
+            read_papers(paths, spool, format=format, skip_bad=skip_bad))
         total = len(spool)
+        if total < before:
+            raise KGError(f"--out {out}: the build would hold {total} papers, fewer than the {before} the folder "
+                          "holds; nothing was changed")
         lap("ingest")
         if on_start:
             on_start(total)
@@ -241,15 +262,35 @@ def build(
         seconds |= {stage: round(spent, 3) for stage, spent in sorted(encoding.items())}
         shutil.rmtree(parts)
         nodes, edges = (dict(sorted(c.items())) for c in counts)
-        manifest = {"kg_version": __version__, "papers": total, "nodes": nodes, "edges": edges}
+        manifest = {"kind": KIND, "kg_version": __version__, "papers": total, "nodes": nodes, "edges": edges}
         (work / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-        _swap(work, out)
     except BaseException:
         if rdf is not None:
             rdf.close()
         shutil.rmtree(work, ignore_errors=True)
         raise
+    try:
+        install(work, target)
+    except OSError as error:
+        shutil.rmtree(work, ignore_errors=True)
+        raise KGError(f"--out {out}: cannot put the build in place: {error.strerror or error}") from None
     return BuildReport(ingest_report, total, total - before, nodes, edges, seconds)
+
+
+def _count_papers(folder: Path) -> int:
+    """How many papers the build in `folder` holds (0 for a new or empty folder)."""
+    if not (folder / PAPERS_FILE).exists():
+        return 0
+    with open(folder / PAPERS_FILE, encoding="utf-8") as papers:
+        return sum(1 for line in papers if line.strip())
+
+
+def _combined(*reports: IngestReport) -> IngestReport:
+    """One report of several reads: counts added, lists joined."""
+    return IngestReport(**{
+        name.name: sum((getattr(report, name.name) for report in reports[1:]), getattr(reports[0], name.name))
+        for name in dataclasses.fields(IngestReport)
+    })
 
 
 def _give_back_memory() -> None:
@@ -262,12 +303,3 @@ def _give_back_memory() -> None:
         ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to trim
         pass
-
-
-def _swap(work: Path, out: Path) -> None:
-    """Put the finished build in place of `out`; the old one is removed only after."""
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        os.replace(out, old)
-    os.replace(work, out)
-    shutil.rmtree(old, ignore_errors=True)

@@ -20,8 +20,12 @@ from kg.records import ENTITY_TYPES, IngestReport, KGError, Paper
 MAX_LISTED_PROBLEMS = 20
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that what cleans up after Ctrl-C runs too."""
+
+
 def reports_errors(command):
-    """Turn a KGError (or an interrupt) into one line on stderr and a non-zero exit."""
+    """Turn a KGError (or an interrupt, or SIGTERM) into one line on stderr and a non-zero exit."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -30,6 +34,9 @@ def reports_errors(command):
         except KGError as error:
             click.echo(f"kg: error: {error}", err=True)
             sys.exit(1)
+        except Terminated:
+            click.echo("kg: terminated", err=True)
+            sys.exit(143)
         except KeyboardInterrupt:
             click.echo("kg: interrupted", err=True)
             sys.exit(130)
@@ -47,31 +54,47 @@ def main() -> None:
     Example:
       kg ingest ../shared/seeds -o papers.jsonl
     """
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        def terminate(signum, frame):
+            raise Terminated
+
+        previous = signal.signal(signal.SIGTERM, terminate)
+        click.get_current_context().call_on_close(lambda: signal.signal(signal.SIGTERM, previous or signal.SIG_DFL))
 
 
-def _summarize(papers: list[Paper], report: IngestReport, output: str) -> None:
+def _report_input(report: IngestReport) -> None:
+    """What reading the input cost, on stderr: entries, merges, skipped and bad records."""
     echo = functools.partial(click.echo, err=True)
     echo(
         f"read {report.entries} entries from {report.files} files; "
         f"merged {report.merged} duplicates; skipped {len(report.skipped)}; bad {len(report.bad)}"
     )
+    for path in report.ignored:
+        echo(f"  skipped {path}: not a regular file")
     for reason, count in Counter(s.reason for s in report.skipped).most_common():
         echo(f"  skipped {count}: {reason}")
     for problem in report.bad[:MAX_LISTED_PROBLEMS]:
         echo(f"  bad: {problem}")
     if len(report.bad) > MAX_LISTED_PROBLEMS:
         echo(f"  ... and {len(report.bad) - MAX_LISTED_PROBLEMS} more bad records")
+
+
+def _summarize(papers: list[Paper], report: IngestReport, output: str) -> None:
+    _report_input(report)
     dated = sum(1 for p in papers if p.published)
     counted = sum(1 for p in papers if p.author_count)
     where = "stdout" if output == "-" else output
-    echo(f"wrote {len(papers)} papers to {where} ({dated} with a date, {counted} with an author count)")
+    click.echo(f"wrote {len(papers)} papers to {where} ({dated} with a date, {counted} with an author count)", err=True)
 
 
 def _input_options(command):
     """The arguments and options of every command that reads papers, as `kg ingest` does."""
     command = click.option("--skip-bad", is_flag=True, help="Skip bad files and records (counted on stderr) instead of stopping.")(command)
     command = click.option("--format", "format_", type=click.Choice(config.FORMATS), help="Read every file as this format instead of sniffing it.")(command)
-    return click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))(command)
+    return click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))(command)
 
 
 @main.command("ingest")
@@ -82,12 +105,14 @@ def ingest_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool,
     """Read papers from files and folders into one JSON Lines file, one paper per line.
 
     Reads daily-papers listing pages, JSON Lines, CSV, arXiv Atom XML, PubMed XML, BibTeX
-    and OpenAlex JSON, sniffing each file's format. Copies of the same paper (same DOI,
-    arXiv id, PMID or title) are merged. The output is written only if the run succeeds.
+    and OpenAlex JSON, sniffing each file's format (`-` reads standard input). Copies of the
+    same paper (same DOI, arXiv id, PMID, or title unless their ids differ) are merged. The
+    output is written only if the run succeeds.
 
     \b
     Example:
       kg ingest ../shared/seeds refs.bib -o papers.jsonl
+      curl -s https://example.org/papers.jsonl | kg ingest - -o papers.jsonl
     """
     papers, report = ingest(paths, format=format_, skip_bad=skip_bad)
     write_papers(papers, output)
@@ -120,6 +145,7 @@ def extract_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool
     from kg.link import EntityTable, Linker, link_mentions, paper_record
 
     papers, report = ingest(paths, format=format_, skip_bad=skip_bad)
+    _report_input(report)
     ontology = load_ontology()
     linker = Linker(ontology)
     counts: Counter = Counter()
@@ -225,8 +251,12 @@ def build_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool, 
     bar = tqdm(total=0, unit=" papers", desc="extracting", file=sys.stderr, disable=None if progress is None else not progress,
                dynamic_ncols=True, mininterval=0.5)
     with bar:
-        report = build(paths, out, format=format_, skip_bad=skip_bad, jobs=jobs or os.cpu_count() or 1,
-                       executor=executor, scheduler=scheduler, exports=chosen, on_start=lambda n: bar.reset(total=n), on_chunk=bar.update)
+        try:
+            report = build(paths, out, format=format_, skip_bad=skip_bad, jobs=jobs or os.cpu_count() or 1, executor=executor,
+                           scheduler=scheduler, exports=chosen, on_start=lambda n: bar.reset(total=n), on_chunk=bar.update)
+        except OSError as error:  # such as a full disk
+            raise KGError(f"--out {out}: {error.filename or ''}: {error.strerror or error}") from None
+    _report_input(report.ingest)
     nodes = ", ".join(f"{n} {label}" for label, n in report.nodes.items())
     click.echo(
         f"built {out}: {report.papers} papers ({report.added} new); nodes: {nodes}; edges: {sum(report.edges.values())}",
@@ -427,11 +457,22 @@ def query_command(name, store, lang, params, output_format, on_neo4j, list_queri
 @click.option("--port", default=7878, show_default=True, help="The port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--timeout", "timeout", default=30, show_default=True, help="Seconds a query may run before it is stopped.")
+@click.option("--memory-limit", default=1024, show_default=True, type=click.IntRange(min=1), metavar="MB",
+              help="Memory a query's process may use before it is stopped.")
+@click.option("--max-queries", default=2, show_default=True, type=click.IntRange(min=1), metavar="N",
+              help="Queries run at once; more get 503 with Retry-After.")
+@click.option("--allow-service", multiple=True, metavar="URL",
+              help="A SPARQL endpoint that SERVICE may call (repeatable; exact IRI). Without it SERVICE is refused.")
+@click.option("--cors-origin", multiple=True, metavar="ORIGIN",
+              help="A web origin allowed cross-origin requests, e.g. https://app.example (repeatable). None by default.")
 @reports_errors
-def serve_command(store: Path, port: int, host: str, timeout: int) -> None:
+def serve_command(store: Path, port: int, host: str, timeout: int, memory_limit: int, max_queries: int,
+                  allow_service: tuple[str, ...], cors_origin: tuple[str, ...]) -> None:
     """Serve a build's RDF store as a read-only SPARQL 1.1 Protocol endpoint: queries by GET
     or POST at /query, results in the standard formats by content negotiation, each query
-    stopped at the time limit, and updates refused.
+    stopped at the time and memory limits, updates refused, SERVICE refused unless allowed,
+    and requests answered only when addressed to this server (its Host) and not cross-origin
+    unless allowed.
 
     \b
     Example:
@@ -443,9 +484,11 @@ def serve_command(store: Path, port: int, host: str, timeout: int) -> None:
     location = store / "rdf" / "oxigraph"
     if not location.exists():
         raise KGError(f"no RDF store at {location}; run `kg build` first")
-    click.echo(f"SPARQL endpoint: http://{host}:{port}/query (read-only, {timeout} s per query)", err=True)
+    address = f"[{host}]" if ":" in host else host
+    click.echo(f"SPARQL endpoint: http://{address}:{port}/query (read-only, {timeout} s and {memory_limit} MB per query)", err=True)
     try:
-        serve(location, host, port, timeout)
+        serve(location, host, port, timeout, memory_limit=memory_limit, max_queries=max_queries,
+              allow_service=allow_service, cors_origins=cors_origin)
     except OSError as error:
         raise KGError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 

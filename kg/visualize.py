@@ -154,14 +154,22 @@ def write_charts(graph: nx.MultiDiGraph, folder: Path) -> list[Path]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    folder.mkdir(parents=True, exist_ok=True)
+    from kg.atomic_file import OutputError, write_atomically
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise OutputError(f"{folder}: is a file, not a folder for the charts") from None
+    except OSError as error:
+        raise OutputError(f"{folder}: cannot make the folder: {error.strerror or error}") from None
     colours = label_colours()
     written = []
 
     def save(figure, name: str) -> None:
         path = folder / name
         figure.tight_layout()
-        figure.savefig(path, dpi=110)
+        with write_atomically(path, binary=True) as handle:
+            figure.savefig(handle, format="png", dpi=110)
         plt.close(figure)
         written.append(path)
 

@@ -7,6 +7,7 @@ row-by-row MERGE is the slow path and is kept for Neo4j only.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -100,14 +101,21 @@ def write_cypher_store(path: Path, tables: Path) -> None:
         connection.execute(statement)
     for label in NODE_PROPERTIES:
         if (file := Path(tables, f"{label}.parquet")).exists():
-            connection.execute(f"COPY {label} FROM '{file}'")
+            connection.execute(f"COPY {label} FROM {_path_literal(file)}")
     for kind, (_, pairs) in EDGE_TYPES.items():
         for source_label, target_label in pairs:
             if (file := Path(tables, f"{table_name((kind, source_label, target_label))}.parquet")).exists():
                 ends = f"(from='{source_label}', to='{target_label}')" if len(pairs) > 1 else ""
-                connection.execute(f"COPY {kind} FROM '{file}' {ends}")
+                connection.execute(f"COPY {kind} FROM {_path_literal(file)} {ends}")
     connection.close()
     database.close()
+
+
+def _path_literal(path: Path) -> str:
+    """`path` as a Cypher string literal that COPY FROM reads as exactly that one file: its
+    glob characters in brackets, then quotes and backslashes escaped."""
+    pattern = re.sub(r"([*?\[\]])", r"[\1]", str(path))
+    return "'" + pattern.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def connect(path: Path, *, read_only: bool = True) -> ladybug.Connection:
