@@ -6,6 +6,7 @@ order as "LABEL: text".
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +30,7 @@ def join_abstract(abstract: ET.Element | None) -> str:
 
 
 def _month(value: str) -> int | None:
-    if value.isdigit():
+    if re.fullmatch(r"[0-9]{1,2}", value):
         return int(value) if 1 <= int(value) <= 12 else None
     return MONTHS.index(value[:3].lower()) + 1 if value[:3].lower() in MONTHS else None
 
@@ -40,11 +41,11 @@ def publication_date(article: ET.Element) -> str | None:
         if date is None:
             continue
         year = text_of(date.find("Year")) or text_of(date.find("MedlineDate"))[:4]
-        if not year.isdigit():
+        if not re.fullmatch(r"[0-9]{4}", year):
             continue
         month = _month(text_of(date.find("Month")))
         day = text_of(date.find("Day"))
-        if month and day.isdigit():
+        if month and re.fullmatch(r"[0-9]{1,2}", day) and 1 <= int(day) <= 31:
             return f"{year}-{month:02d}-{int(day):02d}"
         return f"{year}-{month:02d}" if month else year
     return None
