@@ -55,18 +55,17 @@ def _template(text: str, start: int, end: int, slots: list[tuple[int, int, str, 
 def load_templates(seeds: Path) -> tuple[dict[str, list], dict[str, list[str]]]:
     """Title, first, middle and last sentence templates of the seeds, and the names of models
     and data sets to start from (the seeds' own, by use, and the ontology's labels)."""
-    from kg.build import _analyzer
-    from kg.extract import extract_mentions
+    from kg.analysis import Analyzer
     from kg.ingest import ingest
-    from kg.link import link_mentions
 
     papers, _ = ingest([seeds])
-    nlp, ontology, linker = _analyzer()
+    analyzer = Analyzer()
+    ontology = analyzer.ontology
     templates: dict[str, list] = {"title": [], "first": [], "middle": [], "last": []}
     names: dict[str, list[str]] = {kind: sorted(c.label for c in ontology.of_type(kind)) for kind in ("model", "dataset")}
-    for paper, mentions in extract_mentions(sorted(papers, key=lambda p: p.id), nlp):
-        slots = {"title": [], "abstract": []}
-        for item in link_mentions(mentions, linker):
+    for analysis in analyzer.analyze(sorted(papers, key=lambda p: p.id)):
+        paper, slots = analysis.paper, {"title": [], "abstract": []}
+        for item in analysis.linked:
             if item.mention.type in names:
                 slots[item.mention.field].append((item.mention.start, item.mention.end, item.mention.type, item.mention.text))
                 names[item.mention.type].append(item.mention.text)
@@ -122,7 +121,7 @@ def _fill(template: list, names: Names, chosen: dict[tuple[str, str], str]) -> s
 
 def generate_papers(n: int, seeds: Path = SEEDS, seed: int = 0, *, stats: dict | None = None) -> Iterator[dict]:
     """`n` generated papers as JSON-ready dicts (id, title, abstract, published, author_count)."""
-    from kg.records import title_key
+    from kg.papers import title_key
 
     templates, start = load_templates(seeds)
     rng = random.Random(seed)

@@ -50,11 +50,12 @@ import pyarrow as pa
 from kg import __version__, config
 from kg.build_folder import KIND, install, only_build_into, prepare, target_folder, work_folder
 from kg.executors import run_in_order
-from kg.extract import build_pipeline, extract_mentions, load_ontology
-from kg.graph import EntityGraph, add_counts, paper_rows
-from kg.ingest import PaperSpool, read_papers
-from kg.link import Linker, link_mentions, paper_record
-from kg.records import ChunkResult, GraphRows, IngestReport, KGError, Paper
+from kg.analysis import Analyzer
+from kg.graph import EntityGraph, GraphRows, add_counts, paper_rows
+from kg.ingest import read_papers
+from kg.ontology import load_ontology
+from kg.paper_sets import PaperSpool
+from kg.records import IngestReport, KGError, Paper
 from kg.stores.cypher_store import CypherTables, parquet_parts, write_cypher_store
 from kg.stores.exports import graphml_part, merge_graphml, merge_neo4j_csvs, neo4j_csv_parts
 from kg.stores.rdf_store import RdfLoader, export_rdf, ntriples, open_store
@@ -75,11 +76,28 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=1)
-def _analyzer():
-    """The pipeline, ontology and linker of this process, made once."""
-    ontology = load_ontology()
-    return build_pipeline(), ontology, Linker(ontology)
+@dataclass
+class ChunkResult:
+    """What the analysis of one chunk of papers gives the build: its lines of papers.jsonl and
+    extraction.jsonl, its rows encoded as a part of each bulk-loadable output (by part name),
+    the entities and entity edges it adds to the shared entity graph, and its node and edge
+    counts, and the seconds it spent encoding each store's part."""
+
+    papers: int
+    paper_lines: str
+    record_lines: str
+    parts: dict[str, bytes]
+    shared: GraphRows
+    nodes: dict[str, int]
+    edges: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=2)
+def _analyzer(folder: Path | None) -> Analyzer:
+    """The analyzer of this process for the ontology in `folder`, made once: a worker process
+    makes its own from the folder, which, unlike the spaCy pipeline, is cheap to send."""
+    return Analyzer.from_ontology(load_ontology(folder))
 
 
 def encode_parts(
@@ -108,18 +126,19 @@ def encode_parts(
     return parts
 
 
-def analyze_chunk(papers: list[Paper], exports: tuple[str, ...] = config.EXPORTS) -> ChunkResult:
-    """Extract, link and graph one chunk of papers (on whichever worker runs it)."""
-    nlp, ontology, linker = _analyzer()
+def analyze_chunk(
+    papers: list[Paper], exports: tuple[str, ...] = config.EXPORTS, ontology_dir: Path | None = None
+) -> ChunkResult:
+    """Analyze and graph one chunk of papers (on whichever worker runs it), with the ontology
+    in `ontology_dir` (the shipped one by default)."""
+    analyzer = _analyzer(ontology_dir)
     rows, shared, paper_lines, record_lines = [], GraphRows(), [], []
-    for paper, mentions in extract_mentions(papers, nlp):
-        linked = link_mentions(mentions, linker)
-        record = paper_record(paper, linked, ontology)
-        rows.append(paper_rows(paper, linked, record, ontology))
+    for analysis in analyzer.analyze(papers):
+        rows.append(paper_rows(analysis, analyzer.ontology))
         shared.entities += rows[-1].entities
         shared.entity_edges += rows[-1].entity_edges
-        paper_lines.append(json.dumps(paper.to_dict(), ensure_ascii=False) + "\n")
-        record_lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+        paper_lines.append(json.dumps(analysis.paper.to_dict(), ensure_ascii=False) + "\n")
+        record_lines.append(json.dumps(analysis.to_record(), ensure_ascii=False) + "\n")
     counts: tuple[dict[str, int], dict[str, int]] = ({}, {})
     for paper in rows:
         add_counts(counts, paper)
@@ -159,21 +178,24 @@ def build(
     paths: Iterable[Path], out: Path, *, format: str | None = None, skip_bad: bool = False, jobs: int = 1,
     executor: str = "local", scheduler: str | None = None, chunk_size: int = config.CHUNK_PAPERS,
     exports: Iterable[str] = config.EXPORTS, on_start: Callable[[int], None] | None = None, on_chunk: Callable[[int], None] | None = None,
+    ontology_dir: Path | None = None,
 ) -> BuildReport:
     """Build (or extend) the stores in `out` from the papers under `paths`, with the file
-    `exports` named (see config.EXPORTS). `on_start` is told how many papers there are to
-    analyze, `on_chunk` how many each finished chunk held."""
+    `exports` named (see config.EXPORTS) and the ontology in `ontology_dir` (the shipped one by
+    default). `on_start` is told how many papers there are to analyze, `on_chunk` how many each
+    finished chunk held."""
     exports, paths = tuple(exports), [Path(path) for path in paths]
     target = target_folder(Path(out), paths)
     with only_build_into(target, Path(out)):
         return _build(paths, Path(out), target, format=format, skip_bad=skip_bad, jobs=jobs, executor=executor,
-                      scheduler=scheduler, chunk_size=chunk_size, exports=exports, on_start=on_start, on_chunk=on_chunk)
+                      scheduler=scheduler, chunk_size=chunk_size, exports=exports, on_start=on_start, on_chunk=on_chunk,
+                      ontology_dir=ontology_dir)
 
 
 def _build(
     paths: list[Path], out: Path, target: Path, *, format: str | None, skip_bad: bool, jobs: int, executor: str,
     scheduler: str | None, chunk_size: int, exports: tuple[str, ...], on_start: Callable[[int], None] | None,
-    on_chunk: Callable[[int], None] | None,
+    on_chunk: Callable[[int], None] | None, ontology_dir: Path | None,
 ) -> BuildReport:
     try:
         prepare(target, Path(out), paths)
@@ -207,9 +229,9 @@ def _build(
         if on_start:
             on_start(total)
         if executor == "local" and jobs <= 1:
-            _analyzer()  # loaded before the progress bar starts; worker processes load their own
+            _analyzer(ontology_dir)  # made before the progress bar starts; worker processes make their own
         parts, counts, encoding = work / ".parts", ({}, {}), {}
-        entities = EntityGraph(load_ontology())
+        entities = EntityGraph(load_ontology(ontology_dir))
         rdf = RdfLoader(work / "rdf", keep="nt" in exports)
         tables = CypherTables(parts / "cypher")
 
@@ -222,7 +244,7 @@ def _build(
         with open(work / PAPERS_FILE, "w", encoding="utf-8") as papers_out, \
                 open(work / "extraction.jsonl", "w", encoding="utf-8") as records_out:
             chunks = _chunks(spool, chunk_size)
-            for index, result in enumerate(run_in_order(partial(analyze_chunk, exports=exports), chunks, jobs=jobs, executor=executor, scheduler=scheduler), 1):
+            for index, result in enumerate(run_in_order(partial(analyze_chunk, exports=exports, ontology_dir=ontology_dir), chunks, jobs=jobs, executor=executor, scheduler=scheduler), 1):
                 papers_out.write(result.paper_lines)
                 records_out.write(result.record_lines)
                 take(f"{index:07d}", result.parts)

@@ -140,28 +140,24 @@ def extract_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool
     Example:
       kg extract ../shared/seeds -o predictions.jsonl --entities entities.jsonl
     """
+    from kg.analysis import Analyzer
     from kg.atomic_file import write_atomically
-    from kg.extract import build_pipeline, extract_mentions, load_ontology
-    from kg.link import EntityTable, Linker, link_mentions, paper_record
+    from kg.entities import EntityTable
 
     papers, report = ingest(paths, format=format_, skip_bad=skip_bad)
     _report_input(report)
-    ontology = load_ontology()
-    linker = Linker(ontology)
+    analyzer = Analyzer()
     counts: Counter = Counter()
     new_entities: set[str] = set()
     table = EntityTable()
     with write_atomically(output) as handle, click.progressbar(
         length=len(papers), label="extracting", file=sys.stderr
     ) as progress:
-        for paper, mentions in extract_mentions(papers, build_pipeline()):
-            linked = link_mentions(mentions, linker)
-            record = paper_record(paper, linked, ontology)
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-            table.add(record)
-            for kind in ENTITY_TYPES:
-                counts[kind] += len(record["entities"][kind])
-            new_entities.update(item.entity_id for item in linked if item.is_new)
+        for analysis in analyzer.analyze(papers):
+            handle.write(json.dumps(analysis.to_record(), ensure_ascii=False) + "\n")
+            table.add(analysis)
+            counts.update(entity.type for entity in analysis.entities)
+            new_entities.update(item.entity_id for item in analysis.linked if item.is_new)
             progress.update(1)
     if entities_path:
         with write_atomically(entities_path) as handle:
@@ -306,7 +302,7 @@ def stats_command(store: Path, as_json: bool, plot_dir: Path | None) -> None:
 @_store_option
 @reports_errors
 def validate_command(store: Path) -> None:
-    """Check a build's RDF graph against the SHACL shapes in ontology/shapes.ttl; exit 1
+    """Check a build's RDF graph against the SHACL shapes in kg/data/ontology/shapes.ttl; exit 1
     with one line per violation when it does not conform.
 
     \b

@@ -1,9 +1,9 @@
 """Scoring extraction records against gold records, by the rule of the annotation guidelines.
 
 Per paper and type, a predicted entity matches a gold entity when its name or one of its
-aliases equals the gold name or one of its aliases after lower-casing and removing spaces,
-hyphens and a plural "s". Each gold entity is matched at most once (a maximum matching), so
-one prediction cannot be credited for two gold entities.
+aliases equals the gold name or one of its aliases by `kg.text.match_key` (lower case, no
+spaces or hyphens, no plural "s"). Each gold entity is matched at most once (a maximum
+matching), so one prediction cannot be credited for two gold entities.
 """
 
 from __future__ import annotations
@@ -16,16 +16,7 @@ from typing import Any
 
 from kg.formats.lines import read_lines, utf8_problem
 from kg.records import ENTITY_TYPES, BadInput, normalize_title
-
-
-def match_key(text: str) -> str:
-    """A name as the guidelines compare it.
-
-    >>> match_key("Vision Transformers") == match_key("vision-transformer")
-    True
-    """
-    text = re.sub(r"[\s\-]+", "", text.lower())
-    return text[:-1] if len(text) > 3 and text.endswith("s") else text
+from kg.text import match_key
 
 
 def _keys(entity: dict[str, Any]) -> set[str]:

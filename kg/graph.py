@@ -5,8 +5,8 @@ Nodes carry a label (one of `NODE_PROPERTIES`) and that label's properties; edge
 type (one of `EDGE_TYPES`) and that type's properties. Node ids are paper ids, concept IRIs,
 new-entity IRIs and result ids (the paper id + "#result-N").
 
-The graph is built in two halves so that a build streams: `paper_rows` turns one analyzed
-paper into the rows it owns (its Paper and Result nodes and every edge leaving them), which
+The graph is built in two halves so that a build streams: `paper_rows` turns one paper's
+analysis into the rows it owns (its Paper and Result nodes and every edge leaving them), which
 depend on nothing but the paper and can be made on any worker; and `EntityGraph` merges the
 entities and the edges between entities that papers share, whose size is bounded by the
 number of distinct entities, not of papers.
@@ -14,12 +14,14 @@ number of distinct entities, not of papers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from kg import __version__
+from kg.entities import EntitySet
 from kg.ontology import Ontology
-from kg.records import EntityEdge, EntityNode, GraphRows, LinkedMention, Paper
+from kg.records import Entity, PaperAnalysis
 
 ENTITY_LABELS = {
     "model": "Model", "dataset": "Dataset", "modality": "Modality", "organ": "Organ",
@@ -67,93 +69,115 @@ EDGE_TYPES: dict[str, tuple[dict[str, str], tuple[tuple[str, str], ...]]] = {
 EXTRACTOR = f"kg {__version__}"
 
 
+@dataclass(frozen=True)
+class EntityEdge:
+    """An edge between two entities, stated by one paper, with its evidence (the sentence itself:
+    the edge outlives the paper's text)."""
+
+    start: str
+    type: str
+    end: str
+    confidence: float
+    sentence: str
+    source: str
+
+    def properties(self) -> dict[str, Any]:
+        return {"confidence": self.confidence, "sentence": self.sentence, "source": self.source}
+
+
+@dataclass
+class GraphRows:
+    """Rows of the graph: node property dicts per label, edge dicts ("from", "to" and the
+    type's properties) per (type, from label, to label); and, from a paper, the entities it
+    names and the edges between entities it states, which `EntityGraph` merges."""
+
+    nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    edges: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    entities: list[Entity] = field(default_factory=list)
+    entity_edges: list[EntityEdge] = field(default_factory=list)
+
+    def add_node(self, label: str, row: dict[str, Any]) -> None:
+        self.nodes.setdefault(label, []).append(row)
+
+    def add_edge(self, kind: str, start_label: str, end_label: str, row: dict[str, Any]) -> None:
+        self.edges.setdefault((kind, start_label, end_label), []).append(row)
+
+    def __len__(self) -> int:
+        """How many node and edge rows there are."""
+        return sum(map(len, self.nodes.values())) + sum(map(len, self.edges.values()))
+
+    def extend(self, other: GraphRows) -> None:
+        """Append every row of `other`."""
+        for label, rows in other.nodes.items():
+            self.nodes.setdefault(label, []).extend(rows)
+        for key, rows in other.edges.items():
+            self.edges.setdefault(key, []).extend(rows)
+        self.entities.extend(other.entities)
+        self.entity_edges.extend(other.entity_edges)
+
+
 def _allowed(kind: str, start_label: str, end_label: str) -> bool:
     return (start_label, end_label) in EDGE_TYPES[kind][1]
 
 
-def paper_rows(paper: Paper, linked: Iterable[LinkedMention], record: dict[str, Any], ontology: Ontology) -> GraphRows:
+def paper_rows(analysis: PaperAnalysis, ontology: Ontology) -> GraphRows:
     """The rows one paper owns (its Paper and Result nodes and the edges from them), the
     entities it names and the edges between entities it states."""
-    rows = GraphRows()
+    paper, rows = analysis.paper, GraphRows()
     year = int(paper.published[:4]) if paper.published and paper.published[:4].isdigit() else None
     rows.add_node("Paper", {
         "id": paper.id, "title": paper.title, "abstract": paper.abstract, "published": paper.published, "year": year,
         "doi": paper.doi, "arxiv_id": paper.arxiv_id, "pmid": paper.pmid, "url": paper.url,
         "author_count": paper.author_count, "upvotes": paper.upvotes,
     })
-    labels: dict[str, str] = {}  # entity id -> label, for the entities this paper names
-    entities: dict[str, EntityNode] = {}
-
-    def entity(iri: str, kind: str, name: str) -> EntityNode:
-        if iri not in entities:
-            entities[iri] = EntityNode(iri, kind, name)
-            labels[iri] = ENTITY_LABELS[kind]
-        return entities[iri]
-
+    # the entities this paper names: those its mentions link to, those it reports, and the
+    # concepts its relations reach (the first copy of each gives the node's type and name)
+    entities = EntitySet(Entity(item.entity_id, item.mention.type, item.name, item.mention.aliases) for item in analysis.linked)
     mentions: dict[str, dict[str, Any]] = {}
-    for item in linked:
-        node = entity(item.entity_id, item.mention.type, item.name)
-        for alias in (item.mention.text, item.mention.long_form, item.mention.short_form):
-            if alias and alias not in node.aliases:
-                node.aliases.append(alias)
+    for item in analysis.linked:
         mention, best = item.mention, mentions.get(item.entity_id)
         if best is None or best["score"] < item.score:
             mentions[item.entity_id] = {
                 "from": paper.id, "to": item.entity_id, "field": mention.field, "start_char": mention.start,
                 "end_char": mention.end, "sentence_start": mention.sentence_start, "sentence_end": mention.sentence_end,
-                "surface": mention.text, "score": item.score,
-                "method": item.method, "extractor": EXTRACTOR,
+                "surface": mention.text, "score": item.score, "method": item.method, "extractor": EXTRACTOR,
                 "mention_count": best["mention_count"] if best else 0,
             }
         mentions[item.entity_id]["mention_count"] += 1
     for iri, edge in mentions.items():
-        rows.add_edge("MENTIONS", "Paper", labels[iri], edge)
-    names: dict[tuple[str, str], str] = {}
-    for kind, found in record["entities"].items():
-        for item in found:
-            entity(item["id"], kind, item["name"])
-            names[(kind, item["name"])] = item["id"]
-    seen: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for relation in record.get("relations", []):
-        for end in (relation["subject"], relation["object"]):
-            if end not in labels and end in ontology.concepts and ontology[end].type in ENTITY_LABELS:
-                entity(end, ontology[end].type, ontology[end].label)
-        start = "Paper" if relation["subject"] == paper.id else labels.get(relation["subject"])
-        end_label = labels.get(relation["object"])
-        kind = relation["predicate"]
+        rows.add_edge("MENTIONS", "Paper", ENTITY_LABELS[entities[iri].type], edge)
+    for entity in analysis.entities:
+        entities.add(Entity(entity.id, entity.type, entity.name))
+    for relation in analysis.relations:
+        for end in (relation.subject, relation.object):
+            if end not in entities and end in ontology.concepts and ontology[end].type in ENTITY_LABELS:
+                entities.add(Entity(end, ontology[end].type, ontology[end].label))
+        label = {iri: ENTITY_LABELS[entities[iri].type] for iri in (relation.subject, relation.object) if iri in entities}
+        start = "Paper" if relation.subject == paper.id else label.get(relation.subject)
+        end_label, kind = label.get(relation.object), relation.predicate
         if start is None or end_label is None or not _allowed(kind, start, end_label):
             continue
         if start != "Paper":
-            evidence = {"confidence": relation["confidence"], "sentence": relation["sentence"], "source": relation["source"]}
-            rows.entity_edges.append(EntityEdge(relation["subject"], kind, relation["object"], evidence))
+            sentence = paper.text(relation.field, relation.sentence_start, relation.sentence_end)
+            rows.entity_edges.append(EntityEdge(relation.subject, kind, relation.object, relation.confidence,
+                                                sentence, relation.source))
             continue
-        evidence = {"confidence": relation["confidence"], **_sentence_in(paper, relation["sentence"]), "source": relation["source"]}
-        key = (relation["subject"], kind, relation["object"])
-        if key not in seen or seen[key]["confidence"] < evidence["confidence"]:
-            seen[key] = {"from": paper.id, "to": relation["object"], **evidence, "_labels": (start, end_label)}
-    for (_, kind, _), edge in seen.items():
-        start, end_label = edge.pop("_labels")
-        rows.add_edge(kind, start, end_label, edge)
-    for number, result in enumerate(record.get("results", []), start=1):
+        place = {"field": relation.field, "sentence_start": relation.sentence_start,
+                 "sentence_end": relation.sentence_end} if relation.field else {}
+        rows.add_edge(kind, start, end_label, {"from": paper.id, "to": relation.object,
+                                               "confidence": relation.confidence, **place, "source": relation.source})
+    names = {entity.id: entity.name for entity in analysis.entities}
+    for number, result in enumerate(analysis.results, start=1):
         node = f"{paper.id}#result-{number}"
-        rows.add_node("Result", {"id": node, "sentence": result.get("sentence", ""),
-                                 **{k: result.get(k) for k in ("metric", "value", "kind", "model", "dataset")}})
+        # the Result node's sentence has always been left empty (the record carried no sentence)
+        rows.add_node("Result", {"id": node, "sentence": "", "metric": names[result.metric], "value": result.value,
+                                 "kind": result.kind, **{end: names.get(getattr(result, end)) for end in ("model", "dataset")}})
         rows.add_edge("REPORTS", "Paper", "Result", {"from": paper.id, "to": node})
-        for field, kind, edge in (("metric", "metric", "MEASURES"), ("model", "model", "FOR_MODEL"), ("dataset", "dataset", "ON_DATASET")):
-            target = names.get((kind, result.get(field)))
+        for target, edge in ((result.metric, "MEASURES"), (result.model, "FOR_MODEL"), (result.dataset, "ON_DATASET")):
             if target:
-                rows.add_edge(edge, "Result", labels[target], {"from": node, "to": target})
-    rows.entities = list(entities.values())
+                rows.add_edge(edge, "Result", ENTITY_LABELS[entities[target].type], {"from": node, "to": target})
+    rows.entities = list(entities)
     return rows
-
-
-def _sentence_in(paper: Paper, sentence: str) -> dict[str, Any]:
-    """Where `sentence` is in the paper: its field and character offsets (none if it is not)."""
-    for field in ("title", "abstract"):
-        start = getattr(paper, field).find(sentence) if sentence else -1
-        if start >= 0:
-            return {"field": field, "sentence_start": start, "sentence_end": start + len(sentence)}
-    return {}
 
 
 class EntityGraph:
@@ -163,53 +187,54 @@ class EntityGraph:
 
     def __init__(self, ontology: Ontology):
         self.ontology = ontology
-        self.nodes: dict[str, dict[str, Any]] = {}
-        self.edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.entities = EntitySet()
+        self.edges: dict[tuple[str, str, str], EntityEdge | None] = {}  # None: a hierarchy edge
 
-    def _node(self, iri: str, kind: str, name: str) -> dict[str, Any]:
-        node = self.nodes.get(iri)
-        if node is not None:
-            return node
+    def _node(self, iri: str, kind: str, name: str) -> None:
+        if iri in self.entities:
+            return
         concept = self.ontology.concepts.get(iri)
-        node = self.nodes[iri] = {
-            "label": ENTITY_LABELS[kind], "id": iri, "name": concept.label if concept else name, "aliases": [],
-            "is_new": concept is None, "external_ids": list(concept.external_ids) if concept else [],
-        }
-        if concept is not None:
-            for parent in concept.broader:
-                if parent in self.ontology.concepts and self.ontology[parent].type == kind:
-                    self._node(parent, kind, self.ontology[parent].label)
-                    edge = "PART_OF" if node["label"] == "Organ" else "BROADER"
-                    self.edges.setdefault((iri, edge, parent), {})
-        return node
+        self.entities.add(Entity(iri, kind, concept.label if concept else name))
+        for parent in concept.broader if concept else ():
+            if parent in self.ontology.concepts and self.ontology[parent].type == kind:
+                self._node(parent, kind, self.ontology[parent].label)
+                self.edges.setdefault((iri, "PART_OF" if kind == "organ" else "BROADER", parent), None)
+
+    def _label(self, iri: str) -> str:
+        return ENTITY_LABELS[self.entities[iri].type]
 
     def add(self, rows: GraphRows) -> None:
         """Merge the entities and entity edges of one paper's (or many papers') rows."""
         for entity in rows.entities:
-            aliases = self._node(entity.id, entity.type, entity.name)["aliases"]
-            aliases += [alias for alias in entity.aliases if alias not in aliases]
+            self._node(entity.id, entity.type, entity.name)
+            self.entities.add(entity)
         for edge in rows.entity_edges:
-            start, end = self.nodes.get(edge.start), self.nodes.get(edge.end)
-            if start is None or end is None or not _allowed(edge.type, start["label"], end["label"]):
+            if edge.start not in self.entities or edge.end not in self.entities:
+                continue
+            if not _allowed(edge.type, self._label(edge.start), self._label(edge.end)):
                 continue
             key = (edge.start, edge.type, edge.end)
             old = self.edges.get(key)
-            if old is None or old.get("confidence", 0) < edge.properties.get("confidence", 0):
-                self.edges[key] = dict(edge.properties)
+            if old is None or old.confidence < edge.confidence:
+                self.edges[key] = edge
 
     def rows(self, batch: int = 50_000) -> Iterator[GraphRows]:
         """Every entity node, then every entity edge, as rows in id order, `batch` at a time
         (a million entities at once would take as much memory again as the graph)."""
         rows = GraphRows()
-        for iri in sorted(self.nodes):
-            node = self.nodes[iri]
-            rows.add_node(node["label"], {k: v for k, v in node.items() if k != "label"})
+        for iri in sorted(self.entities.ids()):
+            entity, concept = self.entities[iri], self.ontology.concepts.get(iri)
+            rows.add_node(ENTITY_LABELS[entity.type], {
+                "id": iri, "name": entity.name, "aliases": list(entity.aliases), "is_new": concept is None,
+                "external_ids": list(concept.external_ids) if concept else [],
+            })
             if len(rows) == batch:
                 yield rows
                 rows = GraphRows()
         for start, kind, end in sorted(self.edges):
-            edge = {"from": start, "to": end, **self.edges[(start, kind, end)]}
-            rows.add_edge(kind, self.nodes[start]["label"], self.nodes[end]["label"], edge)
+            edge = self.edges[(start, kind, end)]
+            row = {"from": start, "to": end, **(edge.properties() if edge else {})}
+            rows.add_edge(kind, self._label(start), self._label(end), row)
             if len(rows) == batch:
                 yield rows
                 rows = GraphRows()

@@ -10,10 +10,8 @@ import codecs
 import contextlib
 import json
 import os
-import pickle
 import re
 import shutil
-import sqlite3
 import stat
 import sys
 import tempfile
@@ -30,7 +28,8 @@ from kg.formats.listing import looks_like_listing, read_listing
 from kg.formats.openalex import read_openalex
 from kg.formats.pubmed import read_pubmed
 from kg.formats.tabular import read_csv, read_jsonl
-from kg.records import BadInput, IngestReport, Paper, Skipped, identity_keys, may_merge_by_title, merge_papers
+from kg.paper_sets import PaperSet, PaperSpool
+from kg.records import BadInput, IngestReport, Paper, Skipped
 
 Reader = Callable[[Path], Iterable[Paper | Skipped | BadInput]]
 READERS: dict[str, Reader] = {
@@ -274,95 +273,6 @@ def iter_files(paths: Iterable[Path], on_skip: Callable[[Path], None] | None = N
                 yield child
             elif not stat.S_ISDIR(mode) and on_skip:
                 on_skip(child)
-
-
-class PaperSet:
-    """Distinct papers, with the copies of one paper (same id, DOI, arXiv id, PMID or title) merged;
-    two papers whose sources gave them different ids are not merged for their titles alone."""
-
-    def __init__(self) -> None:
-        self._papers: dict[int, Paper] = {}
-        self._slot_of: dict[str, int] = {}
-        self._next_slot = 0
-
-    def add(self, paper: Paper) -> bool:
-        """Add a paper; True when it was merged into one already there."""
-        keys = identity_keys(paper)
-        slots = sorted({self._slot_of[key] for key in keys[:-1] if key in self._slot_of})
-        near = self._slot_of.get(keys[-1])  # a paper of the same title
-        if near is not None and near not in slots:
-            if all(may_merge_by_title(self._papers[near], other) for other in [paper, *map(self._papers.get, slots)]):
-                slots = sorted([*slots, near])
-        if not slots:
-            slot, self._next_slot = self._next_slot, self._next_slot + 1
-            self._papers[slot] = paper
-        else:
-            slot = slots[0]
-            for other in slots[1:]:  # the new copy joins papers that were apart
-                self._papers[slot] = merge_papers(self._papers[slot], self._papers.pop(other))
-                keys += [key for key, value in self._slot_of.items() if value == other]
-            self._papers[slot] = merge_papers(self._papers[slot], paper)
-        for key in keys + identity_keys(self._papers[slot]):
-            self._slot_of[key] = slot
-        return bool(slots)
-
-    def __iter__(self) -> Iterator[Paper]:
-        return iter(self._papers.values())
-
-    def __len__(self) -> int:
-        return len(self._papers)
-
-
-class PaperSpool:
-    """Distinct papers as `PaperSet` keeps them, held in an SQLite file rather than in memory
-    (a build streams a million papers), and read back in id order."""
-
-    def __init__(self, path: Path):
-        self._db = sqlite3.connect(str(path), isolation_level=None)
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-65536"):
-            self._db.execute(f"PRAGMA {pragma}")
-        self._db.execute("CREATE TABLE paper(slot INTEGER PRIMARY KEY, id TEXT, data BLOB)")
-        self._db.execute("CREATE TABLE key(key TEXT PRIMARY KEY, slot INTEGER) WITHOUT ROWID")
-        self._db.execute("CREATE INDEX key_slot ON key(slot)")
-        self._db.execute("BEGIN")
-
-    def _load(self, slot: int) -> Paper:
-        return pickle.loads(self._db.execute("SELECT data FROM paper WHERE slot = ?", (slot,)).fetchone()[0])
-
-    def add(self, paper: Paper) -> bool:
-        """Add a paper; True when it was merged into one already there."""
-        db, keys = self._db, identity_keys(paper)
-        strong = keys[:-1]
-        found = db.execute(f"SELECT DISTINCT slot FROM key WHERE key IN ({','.join('?' * len(strong))})", strong)
-        slots = sorted(row[0] for row in found)
-        near = db.execute("SELECT slot FROM key WHERE key = ?", (keys[-1],)).fetchone()  # a paper of the same title
-        if near is not None and near[0] not in slots:
-            if all(may_merge_by_title(self._load(near[0]), other) for other in [paper, *map(self._load, slots)]):
-                slots = sorted([*slots, near[0]])
-        if not slots:
-            slot = db.execute("INSERT INTO paper(id, data) VALUES (?, ?)", (paper.id, pickle.dumps(paper))).lastrowid
-            merged = paper
-        else:
-            slot, merged = slots[0], self._load(slots[0])
-            for other in slots[1:]:  # the new copy joins papers that were apart
-                merged = merge_papers(merged, self._load(other))
-                db.execute("DELETE FROM paper WHERE slot = ?", (other,))
-                db.execute("UPDATE key SET slot = ? WHERE slot = ?", (slot, other))
-            merged = merge_papers(merged, paper)
-            db.execute("UPDATE paper SET id = ?, data = ? WHERE slot = ?", (merged.id, pickle.dumps(merged), slot))
-        db.executemany("INSERT OR REPLACE INTO key VALUES (?, ?)", [(key, slot) for key in {*keys, *identity_keys(merged)}])
-        return bool(slots)
-
-    def __len__(self) -> int:
-        return self._db.execute("SELECT COUNT(*) FROM paper").fetchone()[0]
-
-    def __iter__(self) -> Iterator[Paper]:
-        """The papers in id order."""
-        for (data,) in self._db.execute("SELECT data FROM paper ORDER BY id"):
-            yield pickle.loads(data)
-
-    def close(self) -> None:
-        self._db.close()
 
 
 def read_papers(

@@ -11,16 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
 from urllib.parse import quote
 
 from rapidfuzz import fuzz, process
 
 from kg import config
-from kg.ontology import Ontology, label_key
-from kg.records import ENTITY_TYPES, Entity, LinkedMention, Mention, Paper
-from kg.relations import find_introduced, find_relations
-from kg.results import find_results
+from kg.entities import EntitySet
+from kg.ontology import Ontology
+from kg.records import ENTITY_TYPES, Entity, LinkedMention, Mention
+from kg.text import label_key, singular_acronym
 
 SCORES = {"exact": 1.0, "normalized": 0.95, "abbreviation": 0.9, "new": 0.5}
 
@@ -34,11 +33,6 @@ def new_entity_id(kind: str, name: str) -> str:
     'https://example.org/kg/entity/dataset/medmnist%2B'
     """
     return f"{config.NEW_ENTITY_NAMESPACE}{kind}/{quote(label_key(name), safe='')}"
-
-
-def display_name(text: str) -> str:
-    """A name as a new entity shows it: its plural "s" after a capital dropped ("CBMs" -> "CBM")."""
-    return re.sub(r"(?<=[A-Z])s$", "", text.strip())
 
 
 def _digits(text: str) -> list[str]:
@@ -94,7 +88,7 @@ class Linker:
                 return self._linked(mention, iri, method)
         if (found := self.fuzzy(mention.text, mention.type)) is not None:
             return self._linked(mention, found[0], "fuzzy", found[1] * SCORES["abbreviation"])
-        name = display_name(mention.short_form or mention.text)
+        name = singular_acronym((mention.short_form or mention.text).strip())  # "CBMs" -> "CBM"
         if len(label_key(name)) < config.MIN_NEW_NAME_LENGTH:
             return None
         return LinkedMention(mention, new_entity_id(mention.type, name), name, SCORES["new"], "new")
@@ -121,9 +115,8 @@ def _reported_concept(kind: str, iri: str, mentioned: set[str], ontology: Ontolo
 
 def reported_entities(linked: Iterable[LinkedMention], ontology: Ontology) -> list[tuple[LinkedMention, Entity]]:
     """Each mention with the entity it counts as in the paper's record (mentions of generic
-    concepts, reported by no entity, are left out); one Entity object per distinct entity,
-    with every surface form used for it, counted as the annotation guidelines count them."""
-    entities: dict[tuple[str, str], Entity] = {}
+    concepts, reported by no entity, are left out), counted as the annotation guidelines count
+    them; each distinct entity has every surface form the paper uses for it."""
     items = list(linked)
     mentioned = {item.entity_id for item in items}
     pairs = []
@@ -134,58 +127,6 @@ def reported_entities(linked: Iterable[LinkedMention], ontology: Ontology) -> li
             if iri is None:
                 continue
             name = ontology[iri].label
-        entity = entities.setdefault((kind, iri), Entity(id=iri, type=kind, name=name))
-        for alias in (item.mention.text, item.mention.long_form, item.mention.short_form):
-            if alias and alias not in entity.aliases:
-                entity.aliases.append(alias)
-        pairs.append((item, entity))
-    return pairs
-
-
-def paper_entities(linked: Iterable[LinkedMention], ontology: Ontology) -> dict[str, list[Entity]]:
-    """The distinct entities of one paper per type (see `reported_entities`)."""
-    found: dict[str, dict[str, Entity]] = {kind: {} for kind in ENTITY_TYPES}
-    for _, entity in reported_entities(linked, ontology):
-        found[entity.type].setdefault(entity.id, entity)
-    return {kind: list(entities.values()) for kind, entities in found.items()}
-
-
-def paper_record(paper: Paper, linked: list[LinkedMention], ontology: Ontology) -> dict[str, Any]:
-    """One line of `kg extract` output, in the record format of the annotation guidelines,
-    with the paper's relations besides."""
-    mentions = reported_entities(linked, ontology)
-    entities = paper_entities(linked, ontology)
-    introduced = find_introduced(paper, mentions)
-    results = find_results(paper, mentions, introduced)
-    return {
-        "id": paper.id,
-        "title": paper.title,
-        "abstract": paper.abstract,
-        "entities": {kind: [e.to_dict() for e in found] for kind, found in entities.items()},
-        "introduced": [entity.name for entity in introduced],
-        "results": [result.to_dict() for result in results],
-        "relations": [r.to_dict() for r in find_relations(paper, mentions, introduced, results, ontology)],
-    }
-
-
-class EntityTable:
-    """Every distinct entity across papers, with the papers that mention it: the same new name
-    in several papers is one row."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, dict[str, Any]] = {}
-
-    def add(self, record: dict[str, Any]) -> None:
-        """Add the entities of one extraction record."""
-        for kind, entities in record["entities"].items():
-            for entity in entities:
-                row = self.rows.setdefault(entity["id"], {
-                    "id": entity["id"], "type": kind, "name": entity["name"],
-                    "new": entity["id"].startswith(config.NEW_ENTITY_NAMESPACE), "aliases": [], "papers": [],
-                })
-                row["aliases"] += [a for a in entity["aliases"] if a not in row["aliases"]]
-                if record["id"] not in row["papers"]:
-                    row["papers"].append(record["id"])
-
-    def __iter__(self):
-        return iter(sorted(self.rows.values(), key=lambda row: (row["type"], -len(row["papers"]), row["name"].lower())))
+        pairs.append((item, Entity(iri, kind, name, item.mention.aliases)))
+    entities = EntitySet(entity for _, entity in pairs)
+    return [(item, entities[entity.id]) for item, entity in pairs]

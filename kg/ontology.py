@@ -1,15 +1,15 @@
 """The ontology: SKOS concept schemes in Turtle, loaded into an index of concepts and labels.
 
-`Ontology.load()` reads every `*.ttl` file of the ontology folder with rdflib; lookups go
-through `by_label`, keyed by `label_key`, the same normal form the evaluator compares names in.
+`Ontology.load()` reads every `*.ttl` file of the ontology folder with rdflib, and
+`load_ontology()` keeps one loaded copy per folder; lookups go through `by_label`, keyed by
+`kg.text.label_key` (the linker's key, finer than the evaluator's `match_key`).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -17,35 +17,10 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg import config
 from kg.records import Concept, KGError
+from kg.text import label_key
 
 KG = Namespace(config.SCHEMA_NAMESPACE)
 FACT_PROPERTIES = {"modality": KG.modality, "organ": KG.organ, "task": KG.task, "family": KG.family, "based_on": KG.basedOn}
-GREEK = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
-    "λ": "lambda", "μ": "mu", "σ": "sigma", "τ": "tau", "ω": "omega", "χ": "chi", "ρ": "rho",
-}
-
-
-def spell_out_greek(text: str) -> str:
-    """Greek letters as words: "α-synuclein" -> "alpha-synuclein"."""
-    return "".join(GREEK.get(char.lower(), char) for char in text)
-
-
-def label_key(text: str) -> str:
-    """The normal form two names are compared in: lower case, Greek spelled out, no accents,
-    no spaces, hyphens or dots, and no plural "s".
-
-    >>> label_key("Vision Transformers") == label_key("vision-transformer")
-    True
-    >>> label_key("Fréchet Inception Distance")
-    'frechetinceptiondistance'
-    """
-    text = unicodedata.normalize("NFKD", spell_out_greek(text.lower()))
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    text = re.sub(r"[\s\-\u2010-\u2015_.]+", "", text)
-    if len(text) > 3 and text.endswith("s") and not text.endswith(("ss", "us", "is")):
-        text = text[:-1]
-    return text
 
 
 def scheme_type(iri: str) -> str | None:
@@ -145,3 +120,9 @@ class Ontology:
         """The broadest concept above `iri` in its scheme (itself when it has no broader)."""
         chain = [a for a in self.ancestors(iri) if self.concepts[a].type == self.concepts[iri].type]
         return chain[-1] if chain else iri
+
+
+@lru_cache(maxsize=4)
+def load_ontology(folder: str | Path | None = None) -> Ontology:
+    """The ontology of `folder` (`config.ONTOLOGY_DIR` by default), loaded once and shared."""
+    return Ontology.load(folder)

@@ -1,18 +1,14 @@
 """The records that flow between the stages of `kg`, and its small exception hierarchy.
 
-Every stage is a function from records to records; these dataclasses are the only thing
-the stages share.
+Every stage is a function from records to records; these frozen dataclasses are the only
+thing the stages share. Records refer to entities by id and to their evidence by character
+offsets into the paper's text, never by name or by a copy of the text.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
-
-from kg import config
 
 
 class KGError(Exception):
@@ -82,238 +78,14 @@ class Paper:
         data["sources"] = list(self.sources)
         return data
 
+    def text(self, field: str | None, start: int, end: int) -> str:
+        """The characters `start` to `end` of the paper's `field` ("title" or "abstract"; ""
+        for no field).
 
-def normalize_title(title: str) -> str:
-    """Fold a title to the form used to recognise the same paper twice.
-
-    >>> normalize_title("SAM-Med2D:  Segment  Anything\u2014in 2D!")
-    'sam med2d segment anything in 2d'
-    """
-    text = unicodedata.normalize("NFKD", title.lower())
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    text = re.sub(r"\\[a-z]+\b", " ", text).replace("{", "").replace("}", "")  # LaTeX
-    return " ".join(re.findall(r"[^\W_]+", text))
-
-
-def title_key(title: str) -> str:
-    """A stable id for a paper known only by its title: 16 hex digits of its normalized form."""
-    return hashlib.sha1(normalize_title(title).encode()).hexdigest()[:16]
-
-
-def normalize_doi(doi: str | None) -> str | None:
-    """Lower-case a DOI and strip any resolver prefix; None when there is no DOI in it."""
-    if not doi:
-        return None
-    match = re.search(r"10\.\d{4,9}/\S+", doi.strip())
-    return match.group(0).rstrip(".").lower() if match else None
-
-
-def normalize_arxiv_id(value: str | None) -> str | None:
-    """The arXiv id without URL or version: "http://arxiv.org/abs/2401.01234v2" -> "2401.01234"."""
-    if not value:
-        return None
-    value = value.strip()
-    match = re.search(r"(\d{4}\.\d{4,5})(v\d+)?", value) or re.search(
-        r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", value
-    )
-    return match.group(1) if match else None
-
-
-def paper_id(
-    *, doi: str | None = None, arxiv_id: str | None = None, pmid: str | None = None, title: str = ""
-) -> str:
-    """The stable id of a paper: DOI, else arXiv id, else PMID, else a hash of the title.
-
-    >>> paper_id(doi="10.1/X", arxiv_id="2401.00001")
-    'doi:10.1/x'
-    >>> paper_id(title="A Title")
-    'title:46a939301ca2b16d'
-    """
-    if doi:
-        return f"doi:{doi.lower()}"
-    if arxiv_id:
-        return f"arxiv:{arxiv_id}"
-    if pmid:
-        return f"pmid:{pmid}"
-    return f"title:{title_key(title)}"
-
-
-# Characters no field may hold: controls other than tab and newline, lone surrogates (a
-# broken "\\ud800" escape, which cannot be written as UTF-8) and the XML non-characters.
-_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_ISO_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2})(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?)?)?|--([0-9]{2})-([0-9]{2})")
-MAX_COUNT = 2**31 - 1
-
-
-def _text(name: str, value: Any, limit: int = config.MAX_FIELD_CHARS, *, number_ok: bool = False) -> str | None:
-    """`value` checked to be text of at most `limit` characters with no control character;
-    a whole number is taken as its digits when `number_ok`."""
-    if value is None:
-        return None
-    if number_ok and type(value) is int:
-        value = str(value)
-    if not isinstance(value, str):
-        raise BadRecord(f"field {name!r} must be text, not {type(value).__name__}")
-    if len(value) > limit:
-        raise BadRecord(f"field {name!r} is longer than {limit} characters")
-    if match := _BAD_CHAR.search(value):
-        char = ord(match.group())
-        kind = "a lone surrogate (a broken \\u escape?)" if 0xD800 <= char <= 0xDFFF else "a control character"
-        raise BadRecord(f"field {name!r} holds {kind}, U+{char:04X}")
-    return value
-
-
-def _prose(name: str, value: Any, limit: int) -> str:
-    """A title or abstract: text with its whitespace runs made single spaces."""
-    if not isinstance(value, str):
-        raise BadRecord(f"field {name!r} must be text, not {type(value).__name__}")
-    if len(value) > 2 * limit:  # too long whatever its whitespace; not worth splitting
-        raise BadRecord(f"field {name!r} is longer than {limit} characters")
-    return _text(name, " ".join(value.split()), limit) or ""
-
-
-def _count(name: str, value: Any) -> int | None:
-    """A whole number from 0 to MAX_COUNT, or None."""
-    if value is None:
-        return None
-    if type(value) is not int:
-        raise BadRecord(f"field {name!r} must be a whole number, not {type(value).__name__}")
-    if not 0 <= value <= MAX_COUNT:
-        shown = value if abs(value) < 10**30 else ("a huge number" if value > 0 else "a huge negative number")
-        raise BadRecord(f"field {name!r} must be from 0 to {MAX_COUNT}, not {shown}")
-    return value
-
-
-def _names(name: str, value: Any) -> tuple[str, ...]:
-    """A list of names (authors, sources), each checked as text."""
-    if value is None:
-        return ()
-    if not isinstance(value, (tuple, list)):
-        raise BadRecord(f"field {name!r} must be a list of names, not {type(value).__name__}")
-    if len(value) > config.MAX_AUTHORS:
-        raise BadRecord(f"field {name!r} has more than {config.MAX_AUTHORS} names")
-    if any(not isinstance(item, str) for item in value):
-        kind = next(type(item).__name__ for item in value if not isinstance(item, str))
-        raise BadRecord(f"field {name!r} must be a list of names, not of {kind}")
-    return tuple(_text(name, item) for item in value)  # type: ignore[misc]
-
-
-def check_date(value: Any) -> str | None:
-    """An ISO 8601 date ("2024-10-05", "2024-10", "2024" or "--10-05"), its time of day dropped.
-
-    >>> check_date("2024-10-05T12:00:00Z"), check_date(2024)
-    ('2024-10-05', '2024')
-    """
-    text = _text("published", value, 64, number_ok=True)
-    if text is None or not text.strip():
-        return None
-    match = _ISO_DATE.fullmatch(text.strip())
-    month, day = (match[4], match[5]) if match and match[4] else (match[2], match[3]) if match else (None, None)
-    if not match or (month and not 1 <= int(month) <= 12) or (day and not 1 <= int(day) <= 31):
-        raise BadRecord(f"field 'published' is not a date (YYYY-MM-DD, YYYY-MM or YYYY): {text[:40]!r}")
-    return f"--{month}-{day}" if match[4] else "-".join(part for part in match.group(1, 2, 3) if part)
-
-
-def make_paper(
-    *,
-    title: str,
-    abstract: str,
-    given_id: str | int | None = None,
-    doi: str | None = None,
-    arxiv_id: str | None = None,
-    pmid: str | int | None = None,
-    authors: tuple[str, ...] | list[str] = (),
-    author_count: int | None = None,
-    published: str | int | None = None,
-    upvotes: int | None = None,
-    url: str | None = None,
-    sources: tuple[str, ...] | list[str] = (),
-) -> Paper:
-    """Build a Paper with clean whitespace, normalized ids, and its stable id.
-
-    Every field is checked: BadRecord names the first one of the wrong type or size, such as
-    a DOI that is a number, a lone surrogate in the text or an abstract of a million
-    characters, so that one broken record is reported rather than failing a later stage.
-    """
-    title = _prose("title", title, config.MAX_TITLE_CHARS)
-    abstract = _prose("abstract", abstract, config.MAX_ABSTRACT_CHARS)
-    doi = normalize_doi(_text("doi", doi))
-    arxiv_id = normalize_arxiv_id(_text("arxiv_id", arxiv_id))
-    pmid = (_text("pmid", pmid, number_ok=True) or "").strip() or None
-    given_id = (_text("id", given_id, number_ok=True) or "").strip() or None
-    pid = given_id or paper_id(doi=doi, arxiv_id=arxiv_id, pmid=pmid, title=title)
-    return Paper(
-        id=pid, title=title, abstract=abstract, doi=doi, arxiv_id=arxiv_id, pmid=pmid,
-        authors=_names("authors", authors), author_count=_count("author_count", author_count),
-        published=check_date(published), upvotes=_count("upvotes", upvotes),
-        url=(_text("url", url) or "").strip() or None, sources=_names("sources", sources),
-    )
-
-
-def _has_given_id(paper: Paper) -> bool:
-    """True when the paper's id came from its source rather than from its own fields."""
-    return paper.id != paper_id(doi=paper.doi, arxiv_id=paper.arxiv_id, pmid=paper.pmid, title=paper.title)
-
-
-def given_id(paper: Paper) -> str | None:
-    """The id the paper's source gave it, if it had one."""
-    return paper.id if _has_given_id(paper) else None
-
-
-def identity_keys(paper: Paper) -> list[str]:
-    """Every key under which another copy of this paper could be recognised; the title key
-    comes last, and matches only a copy that `may_merge_by_title` allows."""
-    keys = [f"id:{paper.id}"] * _has_given_id(paper)  # else the id is one of the keys below
-    keys += [f"doi:{paper.doi}"] * bool(paper.doi)
-    keys += [f"arxiv:{paper.arxiv_id}"] * bool(paper.arxiv_id)
-    keys += [f"pmid:{paper.pmid}"] * bool(paper.pmid)
-    return keys + [f"title:{title_key(paper.title)}"]
-
-
-def may_merge_by_title(first: Paper, second: Paper) -> bool:
-    """Whether two papers of the same title are one: not when their sources gave them two
-    different ids (a corpus may hold two papers of one title)."""
-    ids = {given_id(first), given_id(second)} - {None}
-    return len(ids) <= 1
-
-
-def _date_precision(value: str | None) -> int:
-    if not value:
-        return 0
-    return 3 if len(value) == 10 else 2 if len(value) == 7 else 1
-
-
-def merge_papers(first: Paper, second: Paper) -> Paper:
-    """One paper from two copies of it; every field either copy had is kept.
-
-    Where both have a value, the first copy's id and text win, except that the longer abstract,
-    the fuller author list, the more precise date and the higher upvote count are kept.
-    """
-    authors = first.authors if len(first.authors) >= len(second.authors) else second.authors
-    counts = [n for n in (first.author_count, second.author_count, len(authors) or None) if n]
-    dates = sorted((first.published, second.published), key=_date_precision, reverse=True)
-    upvotes = [n for n in (first.upvotes, second.upvotes) if n is not None]
-    merged = {
-        name: getattr(first, name) or getattr(second, name)
-        for name in ("title", "doi", "arxiv_id", "pmid", "url")
-    }
-    if _has_given_id(first):
-        pid = first.id
-    elif _has_given_id(second):
-        pid = second.id
-    else:
-        pid = paper_id(doi=merged["doi"], arxiv_id=merged["arxiv_id"], pmid=merged["pmid"], title=merged["title"])
-    return replace(
-        first,
-        **merged,
-        id=pid,
-        abstract=max(first.abstract, second.abstract, key=len),
-        authors=authors,
-        author_count=max(counts) if counts else None,
-        published=dates[0],
-        upvotes=max(upvotes) if upvotes else None,
-        sources=tuple(dict.fromkeys(first.sources + second.sources)),
-    )
+        >>> Paper(id="P", title="T", abstract="One. Two.").text("abstract", 5, 9)
+        'Two.'
+        """
+        return getattr(self, field)[start:end] if field else ""
 
 
 @dataclass
@@ -334,7 +106,7 @@ ENTITY_TYPES = ("model", "dataset", "modality", "organ", "metric", "task", "dise
 
 @dataclass(frozen=True)
 class Concept:
-    """One concept of the ontology (see ontology/README.md).
+    """One concept of the ontology (see kg/data/ontology/README.md).
 
     `facts` holds the concept's links to other concepts as (property, IRI) pairs, such as
     ("organ", ".../organ/chest") for a data set or ("family", ".../family/u-net-variant").
@@ -382,6 +154,11 @@ class Mention:
     sentence_start: int = 0
     sentence_end: int = 0
 
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """The surface forms the mention gives its entity: its text, then its abbreviation's halves."""
+        return tuple(dict.fromkeys(alias for alias in (self.text, self.long_form, self.short_form) if alias))
+
 
 @dataclass(frozen=True)
 class LinkedMention:
@@ -398,117 +175,93 @@ class LinkedMention:
         return self.method == "new"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Entity:
     """One distinct entity of one paper, with every surface form the paper uses for it."""
 
     id: str
     type: str
     name: str
-    aliases: list[str] = field(default_factory=list)
+    aliases: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "id": self.id, "aliases": self.aliases}
+        return {"name": self.name, "id": self.id, "aliases": list(self.aliases)}
 
 
 @dataclass(frozen=True)
 class Result:
     """A number the abstract ties to a metric, with the model and data set it is for when the
-    text says so. `kind` is "score" (an absolute value) or "improvement" (a gain)."""
+    text says so. `metric`, `model` and `dataset` are entity ids; `kind` is "score" (an absolute
+    value) or "improvement" (a gain); the evidence is `field`[sentence_start:sentence_end]."""
 
     metric: str
     value: str
     kind: str
     model: str | None = None
     dataset: str | None = None
-    sentence: str = ""
+    field: str = "abstract"
+    sentence_start: int = 0
+    sentence_end: int = 0
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"model": self.model, "dataset": self.dataset, "metric": self.metric, "value": self.value, "kind": self.kind}
+    def to_dict(self, names: dict[str, str]) -> dict[str, Any]:
+        """The result as the extraction record has it, with `names` (entity id -> name)."""
+        model, dataset = (names[end] if end else None for end in (self.model, self.dataset))
+        return {"model": model, "dataset": dataset, "metric": names[self.metric], "value": self.value, "kind": self.kind}
 
 
 @dataclass(frozen=True)
 class Relation:
-    """One edge between a paper or entity and another entity, with its evidence.
+    """One edge between a paper or entity and another entity (by id), with its evidence.
 
-    `predicate` is one of `kg.relations.RELATIONS`; `source` is "text" (found in `sentence`)
-    or "ontology" (a fact of the ontology).
+    `predicate` is one of the edge types of `kg.graph.EDGE_TYPES`; `source` is "text" (found in the sentence
+    `field`[sentence_start:sentence_end] of the paper) or "ontology" (a fact of the ontology,
+    with no `field`).
     """
 
     subject: str
     predicate: str
     object: str
     confidence: float
-    sentence: str = ""
+    field: str | None = None
+    sentence_start: int = 0
+    sentence_end: int = 0
     source: str = "text"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+    def to_dict(self, paper: Paper) -> dict[str, Any]:
+        """The relation as the extraction record has it, its sentence taken from `paper`."""
+        sentence = paper.text(self.field, self.sentence_start, self.sentence_end)
+        return {"subject": self.subject, "predicate": self.predicate, "object": self.object,
+                "confidence": self.confidence, "sentence": sentence, "source": self.source}
 
 
-@dataclass
-class EntityNode:
-    """An entity one paper names, with the surface forms it uses (merged across papers later)."""
+@dataclass(frozen=True)
+class PaperAnalysis:
+    """One paper analyzed: its linked mentions, the entities it reports (in order of first
+    mention), the ids of those it introduces, its results and its relations."""
 
-    id: str
-    type: str
-    name: str
-    aliases: list[str] = field(default_factory=list)
+    paper: Paper
+    linked: tuple[LinkedMention, ...]
+    entities: tuple[Entity, ...]
+    introduced: tuple[str, ...]
+    results: tuple[Result, ...]
+    relations: tuple[Relation, ...]
 
-
-@dataclass
-class EntityEdge:
-    """An edge between two entities, stated by one paper, with its evidence."""
-
-    start: str
-    type: str
-    end: str
-    properties: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class GraphRows:
-    """Rows of the graph: node property dicts per label, edge dicts ("from", "to" and the
-    type's properties) per (type, from label, to label); and, from a paper, the entities it
-    names and the edges between entities it states, which `EntityGraph` merges."""
-
-    nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    edges: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
-    entities: list[EntityNode] = field(default_factory=list)
-    entity_edges: list[EntityEdge] = field(default_factory=list)
-
-    def add_node(self, label: str, row: dict[str, Any]) -> None:
-        self.nodes.setdefault(label, []).append(row)
-
-    def add_edge(self, kind: str, start_label: str, end_label: str, row: dict[str, Any]) -> None:
-        self.edges.setdefault((kind, start_label, end_label), []).append(row)
-
-    def __len__(self) -> int:
-        """How many node and edge rows there are."""
-        return sum(map(len, self.nodes.values())) + sum(map(len, self.edges.values()))
-
-    def extend(self, other: GraphRows) -> None:
-        """Append every row of `other`."""
-        for label, rows in other.nodes.items():
-            self.nodes.setdefault(label, []).extend(rows)
-        for key, rows in other.edges.items():
-            self.edges.setdefault(key, []).extend(rows)
-        self.entities.extend(other.entities)
-        self.entity_edges.extend(other.entity_edges)
+    def to_record(self) -> dict[str, Any]:
+        """The paper's extraction record, in the format of the annotation guidelines, with
+        its relations besides (one line of `kg extract` output)."""
+        names = {entity.id: entity.name for entity in self.entities}
+        entities: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ENTITY_TYPES}
+        for entity in self.entities:
+            entities[entity.type].append(entity.to_dict())
+        return {
+            "id": self.paper.id,
+            "title": self.paper.title,
+            "abstract": self.paper.abstract,
+            "entities": entities,
+            "introduced": [names[iri] for iri in self.introduced],
+            "results": [result.to_dict(names) for result in self.results],
+            "relations": [relation.to_dict(self.paper) for relation in self.relations],
+        }
 
 
-@dataclass
-class ChunkResult:
-    """What the analysis of one chunk of papers gives the build: its lines of papers.jsonl and
-    extraction.jsonl, its rows encoded as a part of each bulk-loadable output (by part name),
-    the entities and entity edges it adds to the shared entity graph, and its node and edge
-    counts, and the seconds it spent encoding each store's part."""
-
-    papers: int
-    paper_lines: str
-    record_lines: str
-    parts: dict[str, bytes]
-    shared: GraphRows
-    nodes: dict[str, int]
-    edges: dict[str, int]
-    seconds: dict[str, float] = field(default_factory=dict)
+from kg.text import normalize_title  # noqa: E402,F401  # until kg.evaluate imports it from kg.text

@@ -1,7 +1,7 @@
 """Relations: what a paper introduces, and the edges between papers and entities.
 
-This module's `RELATIONS` is the relation vocabulary of the graph, its schema: every store
-writes these predicates and no others.
+Every predicate is an edge type of the graph's schema, `kg.graph.EDGE_TYPES`; each relation
+points at its evidence, a sentence of the paper, by character offsets.
 """
 
 from __future__ import annotations
@@ -9,20 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from kg.graph import EDGE_TYPES
 from kg.ontology import Ontology
-from kg.records import Entity, LinkedMention, Paper, Relation, Result
+from kg.records import Entity, LinkedMention, Mention, Paper, Relation, Result
 
-RELATIONS = {
-    "INTRODUCES": ("Paper", "Model|Dataset", "the paper proposes or releases the model or data set"),
-    "EVALUATED_ON": ("Model", "Dataset", "results of the model are reported on the data set"),
-    "BASED_ON": ("Model", "Model", "the model adapts, fine-tunes or extends the other model"),
-    "HAS_MODALITY": ("Dataset", "Modality", "the data set holds data of the modality"),
-    "COVERS_ORGAN": ("Dataset", "Organ", "the data set images the organ or body region"),
-    "ADDRESSES": ("Paper", "Task", "the paper works on the task"),
-    "STUDIES": ("Paper", "Disease", "the paper studies the disease"),
-    "MENTIONS": ("Paper", "any entity", "the paper's title or abstract names the entity"),
-    "REPORTS": ("Paper", "Result", "the paper reports the result"),
-}
+Evidence = tuple[str | None, int, int]  # field, sentence_start, sentence_end
+NO_EVIDENCE: Evidence = (None, 0, 0)
 
 _INTRO_VERB = re.compile(
     r"\b(?:we|this (?:paper|work|study|report)|here,? we|our work)\s+(?:\w+\s+){0,2}?"
@@ -84,6 +76,11 @@ def find_introduced(paper: Paper, mentions: Iterable[tuple[LinkedMention, Entity
     return list(introduced.values())
 
 
+def evidence_of(mention: Mention) -> Evidence:
+    """Where the sentence of a mention is: its field and character offsets."""
+    return mention.field, mention.sentence_start, mention.sentence_end
+
+
 def find_relations(
     paper: Paper,
     mentions: list[tuple[LinkedMention, Entity]],
@@ -94,25 +91,27 @@ def find_relations(
     """Every relation the paper's text and the ontology support, with evidence and confidence."""
     relations: dict[tuple[str, str, str], Relation] = {}
 
-    def add(subject: str, predicate: str, target: str, confidence: float, sentence: str = "", source: str = "text"):
+    def add(subject: str, predicate: str, target: str, confidence: float, evidence: Evidence = NO_EVIDENCE,
+            source: str = "text"):
+        if predicate not in EDGE_TYPES:
+            raise ValueError(f"{predicate!r} is not an edge type of the graph's schema (kg.graph.EDGE_TYPES)")
         key = (subject, predicate, target)
         if subject != target and (key not in relations or relations[key].confidence < confidence):
-            relations[key] = Relation(subject, predicate, target, round(confidence, 2), sentence, source)
+            relations[key] = Relation(subject, predicate, target, round(confidence, 2), *evidence, source)
 
-    by_name = {entity.name: entity for _, entity in mentions}
-    first_sentence: dict[str, str] = {}  # the evidence of an introduction: the name's first sentence
+    first_sentence: dict[str, Evidence] = {}  # the evidence of an introduction: the name's first sentence
     for item, entity in mentions:
-        first_sentence.setdefault(entity.id, item.mention.sentence)
+        first_sentence.setdefault(entity.id, evidence_of(item.mention))
     for entity in introduced:
-        add(paper.id, "INTRODUCES", entity.id, 0.8, first_sentence.get(entity.id, ""))
+        add(paper.id, "INTRODUCES", entity.id, 0.8, first_sentence.get(entity.id, NO_EVIDENCE))
     for item, entity in mentions:
         if entity.type == "task":
-            add(paper.id, "ADDRESSES", entity.id, item.score, item.mention.sentence)
+            add(paper.id, "ADDRESSES", entity.id, item.score, evidence_of(item.mention))
         elif entity.type == "disease":
-            add(paper.id, "STUDIES", entity.id, item.score, item.mention.sentence)
+            add(paper.id, "STUDIES", entity.id, item.score, evidence_of(item.mention))
     for result in results:
-        if result.model and result.dataset and result.model in by_name and result.dataset in by_name:
-            add(by_name[result.model].id, "EVALUATED_ON", by_name[result.dataset].id, 0.8, result.sentence)
+        if result.model and result.dataset:
+            add(result.model, "EVALUATED_ON", result.dataset, 0.8, (result.field, result.sentence_start, result.sentence_end))
     _sentence_relations(mentions, add)
     _ontology_relations(mentions, ontology, add)
     return list(relations.values())
@@ -124,6 +123,7 @@ def _sentence_relations(mentions: list[tuple[LinkedMention, Entity]], add) -> No
     for item, entity in mentions:
         by_sentence.setdefault(item.mention.sentence, []).append((item, entity))
     for sentence, found in by_sentence.items():
+        evidence = evidence_of(found[0][0].mention)  # a sentence written twice is its first place
         models = [(i, e) for i, e in found if e.type == "model"]
         datasets = [(i, e) for i, e in found if e.type == "dataset"]
         for model_item, model in models:
@@ -131,22 +131,22 @@ def _sentence_relations(mentions: list[tuple[LinkedMention, Entity]], add) -> No
                 for other_item, other in models:  # SAM-Med2D is built on SAM
                     piece = re.escape(other_item.mention.text)
                     if other.id != model.id and re.search(rf"(?:^|-){piece}(?:-|$)", model_item.mention.text):
-                        add(model.id, "BASED_ON", other.id, 0.6, sentence)
+                        add(model.id, "BASED_ON", other.id, 0.6, evidence)
             position = sentence.find(model_item.mention.text)
             for other_item, other in models:
                 other_position = sentence.find(other_item.mention.text)
                 if other.id != model.id and 0 <= position < other_position:
                     if _BASED_ON.search(sentence[position + len(model_item.mention.text) : other_position]):
-                        add(model.id, "BASED_ON", other.id, 0.6, sentence)
+                        add(model.id, "BASED_ON", other.id, 0.6, evidence)
             for _, dataset in datasets:
                 if _EVALUATION.search(sentence):
-                    add(model.id, "EVALUATED_ON", dataset.id, 0.5, sentence)
+                    add(model.id, "EVALUATED_ON", dataset.id, 0.5, evidence)
         for _, dataset in datasets:
             for item, entity in found:
                 if entity.type == "modality":
-                    add(dataset.id, "HAS_MODALITY", entity.id, 0.4, sentence)
+                    add(dataset.id, "HAS_MODALITY", entity.id, 0.4, evidence)
                 elif entity.type == "organ":
-                    add(dataset.id, "COVERS_ORGAN", entity.id, 0.4, sentence)
+                    add(dataset.id, "COVERS_ORGAN", entity.id, 0.4, evidence)
 
 
 def _ontology_relations(mentions: list[tuple[LinkedMention, Entity]], ontology: Ontology, add) -> None:

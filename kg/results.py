@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from kg.records import Entity, LinkedMention, Paper, Result
+from kg.records import Entity, LinkedMention, Result
 
 METRIC_BEFORE = 45
 METRIC_AFTER = 25
@@ -70,20 +70,17 @@ def _nearest(mentions: list[tuple[int, int, Entity]], start: int, end: int, *, p
     return None
 
 
-def find_results(
-    paper: Paper, mentions: Iterable[tuple[LinkedMention, Entity]], introduced: list[Entity] = ()
-) -> list[Result]:
-    """The results an abstract reports, in the order they appear."""
+def find_results(mentions: Iterable[tuple[LinkedMention, Entity]], introduced: list[Entity] = ()) -> list[Result]:
+    """The results an abstract reports, in the order they appear, each with the ids of its
+    metric, model and data set and the place of its sentence (a sentence written twice is its
+    first place)."""
     by_sentence: dict[str, dict[str, list[tuple[int, int, Entity]]]] = defaultdict(lambda: defaultdict(list))
+    places: dict[str, tuple[str, int, int]] = {}
     for item, entity in mentions:
         mention = item.mention
-        field_text = paper.title if mention.field == "title" else paper.abstract
-        offset = field_text.find(mention.sentence)
-        if offset < 0 or not (offset <= mention.start < offset + len(mention.sentence)):
-            offset = field_text.rfind(mention.sentence, 0, mention.start + 1)
-        if offset < 0:
-            continue
-        by_sentence[mention.sentence][entity.type].append((mention.start - offset, mention.end - offset, entity))
+        places.setdefault(mention.sentence, (mention.field, mention.sentence_start, mention.sentence_end))
+        start = mention.start - mention.sentence_start
+        by_sentence[mention.sentence][entity.type].append((start, start + mention.end - mention.start, entity))
     introduced_models = [e for e in introduced if e.type == "model"]
     results: list[Result] = []
     for sentence, typed in by_sentence.items():
@@ -96,9 +93,11 @@ def find_results(
             if model is None and len(introduced_models) == 1 and re.search(r"\b(?:our|proposed|it|this)\b", sentence, re.I):
                 model = introduced_models[0]
             dataset = _nearest(typed.get("dataset", []), start, end, prefer="after")
+            field, sentence_start, sentence_end = places[sentence]
             results.append(Result(
-                metric=metric.name, value=value, kind=_kind(sentence[:start], value),
-                model=model.name if model else None, dataset=dataset.name if dataset else None, sentence=sentence,
+                metric=metric.id, value=value, kind=_kind(sentence[:start], value),
+                model=model.id if model else None, dataset=dataset.id if dataset else None,
+                field=field, sentence_start=sentence_start, sentence_end=sentence_end,
             ))
     return results
 

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from kg.evaluate import compare_entities, evaluate, match_key
+from kg.evaluate import compare_entities, evaluate
+from kg.text import match_key
 
 
 def entity(name, *aliases):

@@ -1,20 +1,35 @@
 """The spaCy components, each on sentences written for it, with the tiny test ontology."""
 
 import pytest
+from spacy.tokens import Doc, Span
 
-from kg.abbreviations import is_short_form, long_form_start
-from kg.coined_names import looks_coined, type_from_context, type_from_shape, type_of_long_form
 from kg.extract import build_pipeline, extract_mentions
-from kg.records import make_paper
-
-ONTOLOGY = "tests/fixtures/ontology"
+from kg.extract.abbreviations import is_short_form, long_form_start
+from kg.extract.coined_names import looks_coined, type_of_long_form
+from kg.extract.name_types import type_from_context, type_from_shape
+from kg.ontology import Ontology
+from kg.papers import make_paper
 
 
 @pytest.fixture(scope="module")
 def nlp():
     from conftest import FIXTURES
 
-    return build_pipeline(FIXTURES / "ontology")
+    return build_pipeline(Ontology.load(FIXTURES / "ontology"))
+
+
+def test_the_pipeline_matches_the_ontology_it_is_given():
+    from conftest import FIXTURES
+
+    ontology = Ontology.load(FIXTURES / "ontology")
+    nlp = build_pipeline(ontology)
+    assert nlp.get_pipe("kg_ontology_matcher").ontology is ontology is nlp.get_pipe("kg_coined_names").ontology
+
+
+def test_span_and_doc_attributes_are_prefixed(nlp):
+    """scispaCy's own `abbreviations` and `long_form` stay free."""
+    assert Doc.has_extension("kg_abbreviations") and Span.has_extension("kg_long_form")
+    assert not Doc.has_extension("abbreviations") and not Span.has_extension("long_form")
 
 
 def mentions(nlp, abstract, title="A title"):
@@ -53,7 +68,7 @@ def test_case_sensitive_labels_match_only_as_written(nlp):
 
 
 def test_greek_letters_are_spelled_out():
-    from kg.extract import token_norm
+    from kg.text import token_norm
 
     assert token_norm("α") == token_norm("alpha")
 
@@ -191,8 +206,6 @@ def test_a_known_model_inside_a_coined_name_makes_it_a_model(nlp):
 
 
 def test_a_model_name_inside_a_metric_name_is_not_a_model(nlp):
-    from kg.ontology import Ontology
-
     result = found(nlp, "Image quality is measured by the Dice similarity coefficient of ViT outputs.")
     assert ("metric", "Dice similarity coefficient", "dice") in result
 

@@ -1,9 +1,9 @@
 """The entity graph: entities merged across papers, and given back in bounded batches."""
 
 from conftest import FIXTURES
-from kg.graph import EntityGraph
+from kg.graph import EntityEdge, EntityGraph, GraphRows
 from kg.ontology import Ontology
-from kg.records import EntityEdge, EntityNode, GraphRows
+from kg.records import Entity
 
 NEW = "https://example.org/kg/entity/"
 
@@ -14,9 +14,9 @@ def papers_rows(n: int) -> list[GraphRows]:
     for i in range(n):
         model, dataset = f"{NEW}model/net-{i}", f"{NEW}dataset/set-{i}"
         found.append(GraphRows(
-            entities=[EntityNode("https://example.org/kg/modality/ct", "modality", "CT", ["CT"]),
-                      EntityNode(model, "model", f"Net-{i}", [f"Net-{i}"]), EntityNode(dataset, "dataset", f"Set-{i}")],
-            entity_edges=[EntityEdge(model, "EVALUATED_ON", dataset, {"confidence": 0.8, "sentence": "s", "source": "text"})],
+            entities=[Entity("https://example.org/kg/modality/ct", "modality", "CT", ("CT",)),
+                      Entity(model, "model", f"Net-{i}", (f"Net-{i}",)), Entity(dataset, "dataset", f"Set-{i}")],
+            entity_edges=[EntityEdge(model, "EVALUATED_ON", dataset, 0.8, "s", "text")],
         ))
     return found
 

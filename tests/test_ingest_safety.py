@@ -11,8 +11,10 @@ import pytest
 
 from conftest import read_jsonl
 from kg import config
-from kg.ingest import PaperSet, PaperSpool, read, sniff_format
-from kg.records import BadInput, Paper, make_paper
+from kg.ingest import read, sniff_format
+from kg.paper_sets import PaperSet, PaperSpool
+from kg.papers import make_paper
+from kg.records import BadInput, Paper
 
 GOOD = [
     {"id": "G1", "title": "Good paper one", "abstract": "A chest X-ray classifier."},

@@ -3,10 +3,12 @@
 import pytest
 
 from conftest import FIXTURES
+from kg.analysis import Analyzer
 from kg.extract import build_pipeline, extract_mentions
-from kg.link import Linker, link_mentions, new_entity_id, paper_entities, paper_record
+from kg.link import Linker, link_mentions, new_entity_id
 from kg.ontology import Ontology
-from kg.records import Mention, make_paper
+from kg.papers import make_paper
+from kg.records import Mention
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +65,7 @@ def test_an_unknown_name_gets_a_stable_new_id(linker):
 
 
 def test_the_same_new_name_in_two_papers_is_one_entity(ontology):
-    nlp = build_pipeline(FIXTURES / "ontology")
+    nlp = build_pipeline(Ontology.load(FIXTURES / "ontology"))
     papers = [
         make_paper(title="SAM-Med2D for 2D images", abstract="We adapt SAM into SAM-Med2D.", given_id="A"),
         make_paper(title="Benchmarking promptable models", abstract="We compare MedSAM and SAM-Med2D on CT.", given_id="B"),
@@ -76,38 +78,41 @@ def test_the_same_new_name_in_two_papers_is_one_entity(ontology):
     assert new_entity_id("model", "SAM-Med2D") in shared
 
 
-def entities_of(ontology, abstract):
-    nlp = build_pipeline(FIXTURES / "ontology")
-    _, mentions = next(extract_mentions([make_paper(title="t", abstract=abstract, given_id="P")], nlp))
-    return paper_entities(link_mentions(mentions, Linker(ontology)), ontology)
+@pytest.fixture(scope="module")
+def analyzer(ontology):
+    return Analyzer.from_ontology(ontology)
 
 
-def test_a_modality_folds_into_a_broader_one_the_paper_mentions(ontology):
-    entities = entities_of(ontology, "Chest X-ray and X-ray images. Retinal and eye scans.")
-    assert [(e.name, e.aliases) for e in entities["modality"]] == [("X-ray", ["Chest X-ray", "X-ray"])]
-    assert sorted(e.name for e in entities["organ"]) == ["chest", "eye", "retina"]  # organs are not folded
-    alone = entities_of(ontology, "Chest X-ray images.")
-    assert [e.name for e in alone["modality"]] == ["chest X-ray"]
+def entities_of(analyzer, abstract):
+    """The entities of the paper's record, per type, as (name, aliases) pairs."""
+    analysis = next(analyzer.analyze([make_paper(title="t", abstract=abstract, given_id="P")]))
+    return {kind: [(e["name"], e["aliases"]) for e in found] for kind, found in analysis.to_record()["entities"].items()}
 
 
-def test_tasks_are_named_by_the_broadest_concept(ontology):
-    entities = entities_of(ontology, "We study zero-shot classification.")
-    assert [(e.name, e.aliases) for e in entities["task"]] == [("classification", ["zero-shot classification"])]
+def test_a_modality_folds_into_a_broader_one_the_paper_mentions(analyzer):
+    entities = entities_of(analyzer, "Chest X-ray and X-ray images. Retinal and eye scans.")
+    assert entities["modality"] == [("X-ray", ["Chest X-ray", "X-ray"])]
+    assert sorted(name for name, _ in entities["organ"]) == ["chest", "eye", "retina"]  # organs are not folded
+    alone = entities_of(analyzer, "Chest X-ray images.")
+    assert [name for name, _ in alone["modality"]] == ["chest X-ray"]
 
 
-def test_a_broad_disease_folds_into_a_narrower_one_and_a_generic_one_is_never_alone(ontology):
-    entities = entities_of(ontology, "Breast cancer is a cancer; pneumonia too.")
-    assert [(e.name, e.aliases) for e in entities["disease"]] == [
+def test_tasks_are_named_by_the_broadest_concept(analyzer):
+    entities = entities_of(analyzer, "We study zero-shot classification.")
+    assert entities["task"] == [("classification", ["zero-shot classification"])]
+
+
+def test_a_broad_disease_folds_into_a_narrower_one_and_a_generic_one_is_never_alone(analyzer):
+    entities = entities_of(analyzer, "Breast cancer is a cancer; pneumonia too.")
+    assert entities["disease"] == [
         ("breast cancer", ["Breast cancer", "cancer"]), ("pneumonia", ["pneumonia"])
     ]
-    assert entities_of(ontology, "Cancer is common.")["disease"] == []
+    assert entities_of(analyzer, "Cancer is common.")["disease"] == []
 
 
-def test_paper_record_has_the_guidelines_format(ontology):
-    nlp = build_pipeline(FIXTURES / "ontology")
+def test_paper_record_has_the_guidelines_format(analyzer):
     paper = make_paper(title="Brain tumour segmentation", abstract="A U-Net reaches a Dice of 0.9 on BraTS.", given_id="S1")
-    _, mentions = next(extract_mentions([paper], nlp))
-    record = paper_record(paper, link_mentions(mentions, Linker(ontology)), ontology)
+    record = next(analyzer.analyze([paper])).to_record()
     assert record["id"] == "S1" and record["introduced"] == []
     assert record["results"] == [{"model": "U-Net", "dataset": "BraTS", "metric": "Dice", "value": "0.9", "kind": "score"}]
     assert set(record["entities"]) == {"model", "dataset", "modality", "organ", "metric", "task", "disease"}

@@ -8,8 +8,9 @@ from rdflib.namespace import RDF, SKOS
 
 from conftest import FIXTURES
 from kg import config
-from kg.ontology import Ontology, label_key
+from kg.ontology import Ontology, load_ontology
 from kg.records import ENTITY_TYPES, KGError
+from kg.text import label_key
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +85,7 @@ def test_bad_turtle_is_reported_with_its_file(tmp_path):
 
 def test_the_test_ontology_loads(tmp_path):
     assert len(Ontology.load(FIXTURES / "ontology")) > 20
+
+
+def test_load_ontology_loads_each_folder_once():
+    assert load_ontology(FIXTURES / "ontology") is load_ontology(FIXTURES / "ontology")

@@ -1,41 +1,57 @@
-from kg.records import Paper, make_paper, merge_papers, normalize_title, paper_id
+"""The records: JSON-ready papers, and a paper's analysis as its extraction record."""
 
+from kg.records import Entity, LinkedMention, Mention, Paper, PaperAnalysis, Relation, Result
 
-def test_id_prefers_doi_then_arxiv_then_pmid_then_title():
-    assert paper_id(doi="10.1/A", arxiv_id="2401.00001", pmid="1", title="t") == "doi:10.1/a"
-    assert paper_id(arxiv_id="2401.00001", pmid="1", title="t") == "arxiv:2401.00001"
-    assert paper_id(pmid="1", title="t") == "pmid:1"
-    assert paper_id(title="Segment Anything").startswith("title:")
-
-
-def test_same_title_written_differently_gives_the_same_id():
-    assert paper_id(title="SAM-Med2D:  a Study") == paper_id(title="sam med2d - A STUDY!")
-    assert normalize_title("U-{N}et") == "u net"
-
-
-def test_make_paper_normalizes_ids_and_whitespace():
-    paper = make_paper(title=" A \n title ", abstract="x  y", doi="https://doi.org/10.1000/AbC.", arxiv_id="http://arxiv.org/abs/2304.12306v2")
-    assert (paper.title, paper.abstract) == ("A title", "x y")
-    assert (paper.doi, paper.arxiv_id, paper.id) == ("10.1000/abc", "2304.12306", "doi:10.1000/abc")
-
-
-def test_merge_keeps_every_field_either_copy_had():
-    listing = make_paper(title="T", abstract="short", author_count=4, published="--02-11", upvotes=3, sources=("a.txt",))
-    bibtex = make_paper(title="T", abstract="a longer abstract", doi="10.1000/x", authors=("A", "B", "C", "D"), published="2024-02-11", sources=("b.bib",))
-    merged = merge_papers(listing, bibtex)
-    assert merged.id == "doi:10.1000/x"  # the DOI the second copy brought now names the paper
-    assert merged.abstract == "a longer abstract"
-    assert merged.authors == ("A", "B", "C", "D") and merged.author_count == 4
-    assert merged.published == "2024-02-11" and merged.upvotes == 3
-    assert merged.sources == ("a.txt", "b.bib")
-
-
-def test_merge_keeps_an_id_given_in_the_input():
-    given = make_paper(title="T", abstract="x", given_id="S001")
-    other = make_paper(title="T", abstract="x", doi="10.1000/y")
-    assert merge_papers(other, given).id == "S001"
+CT = "https://example.org/kg/modality/ct"
+NET = "https://example.org/kg/entity/model/zorbnet"
+SET = "https://example.org/kg/dataset/quux"
+DICE = "https://example.org/kg/metric/dice"
 
 
 def test_paper_to_dict_is_json_ready():
     data = Paper(id="x", title="t", abstract="a", authors=("A",)).to_dict()
     assert data["authors"] == ["A"] and data["sources"] == []
+
+
+def test_paper_text_is_a_slice_of_a_field():
+    paper = Paper(id="P", title="A title", abstract="One. Two.")
+    assert paper.text("abstract", 5, 9) == "Two." and paper.text("title", 0, 1) == "A" and paper.text(None, 0, 3) == ""
+
+
+def test_mention_aliases_are_its_text_then_its_abbreviation_halves_once_each():
+    mention = Mention("P", "metric", "DSC", "abstract", 0, 3, "DSC.", long_form="Dice similarity coefficient", short_form="DSC")
+    assert mention.aliases == ("DSC", "Dice similarity coefficient")
+
+
+def analysis() -> PaperAnalysis:
+    """A paper analyzed by hand: two sentences, three entities, a result and two relations."""
+    paper = Paper(id="P", title="ZorbNet", abstract="We use CT. ZorbNet has a Dice of 0.9 on Quux.")
+    mention = Mention("P", "model", "ZorbNet", "title", 0, 7, "ZorbNet", sentence_start=0, sentence_end=7)
+    second = (11, 45)  # "ZorbNet has a Dice of 0.9 on Quux."
+    return PaperAnalysis(
+        paper=paper,
+        linked=(LinkedMention(mention, NET, "ZorbNet", 0.5, "new"),),
+        entities=(Entity(NET, "model", "ZorbNet", ("ZorbNet",)), Entity(CT, "modality", "CT", ("CT",)),
+                  Entity(SET, "dataset", "Quux", ("Quux",)), Entity(DICE, "metric", "Dice", ("Dice",))),
+        introduced=(NET,),
+        results=(Result(DICE, "0.9", "score", NET, SET, "abstract", *second),),
+        relations=(Relation("P", "INTRODUCES", NET, 0.8, "title", 0, 7),
+                   Relation(NET, "EVALUATED_ON", SET, 0.8, "abstract", *second),
+                   Relation(SET, "HAS_MODALITY", CT, 1.0, source="ontology")),
+    )
+
+
+def test_to_record_names_every_entity_by_its_id_and_quotes_each_sentence():
+    record = analysis().to_record()
+    assert list(record) == ["id", "title", "abstract", "entities", "introduced", "results", "relations"]
+    assert list(record["entities"]) == ["model", "dataset", "modality", "organ", "metric", "task", "disease"]
+    assert record["entities"]["model"] == [{"name": "ZorbNet", "id": NET, "aliases": ["ZorbNet"]}]
+    assert record["entities"]["organ"] == []
+    assert record["introduced"] == ["ZorbNet"]
+    assert record["results"] == [{"model": "ZorbNet", "dataset": "Quux", "metric": "Dice", "value": "0.9", "kind": "score"}]
+    assert record["relations"] == [
+        {"subject": "P", "predicate": "INTRODUCES", "object": NET, "confidence": 0.8, "sentence": "ZorbNet", "source": "text"},
+        {"subject": NET, "predicate": "EVALUATED_ON", "object": SET, "confidence": 0.8,
+         "sentence": "ZorbNet has a Dice of 0.9 on Quux.", "source": "text"},
+        {"subject": SET, "predicate": "HAS_MODALITY", "object": CT, "confidence": 1.0, "sentence": "", "source": "ontology"},
+    ]

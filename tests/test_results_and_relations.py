@@ -1,26 +1,28 @@
 """Results, introductions and relations, each pattern on sentences written for it."""
 
+from dataclasses import replace
+
 import pytest
 
 from conftest import FIXTURES
-from kg.extract import build_pipeline, extract_mentions
-from kg.link import EntityTable, Linker, link_mentions, paper_record
+from kg.analysis import Analyzer
+from kg.entities import EntityTable
+from kg.graph import EDGE_TYPES
 from kg.ontology import Ontology
-from kg.relations import RELATIONS
-from kg.records import make_paper
+from kg.papers import make_paper
 
 
 @pytest.fixture(scope="module")
 def tools():
-    ontology = Ontology.load(FIXTURES / "ontology")
-    return build_pipeline(FIXTURES / "ontology"), Linker(ontology), ontology
+    return Analyzer.from_ontology(Ontology.load(FIXTURES / "ontology"))
+
+
+def analysis(tools, abstract, title="A study of medical images"):
+    return next(tools.analyze([make_paper(title=title, abstract=abstract, given_id="P")]))
 
 
 def record(tools, abstract, title="A study of medical images"):
-    nlp, linker, ontology = tools
-    paper = make_paper(title=title, abstract=abstract, given_id="P")
-    _, mentions = next(extract_mentions([paper], nlp))
-    return paper_record(paper, link_mentions(mentions, linker), ontology)
+    return analysis(tools, abstract, title).to_record()
 
 
 def results(tools, abstract, title="A study of medical images"):
@@ -103,7 +105,7 @@ def relations(tools, abstract, title="A study of medical images"):
 
 def test_every_predicate_is_in_the_vocabulary(tools):
     found = relations(tools, "We propose LungFormer, a new model based on ViT, and reach an AUC of 0.9 on CheXpert for pneumonia classification.")
-    assert {predicate for _, predicate, _ in found} <= set(RELATIONS)
+    assert {predicate for _, predicate, _ in found} <= set(EDGE_TYPES)
 
 
 def test_based_on_from_the_name_and_from_the_text(tools):
@@ -130,9 +132,8 @@ def test_evaluated_on_introduces_addresses_studies_and_ontology_facts(tools):
 
 def test_the_entity_table_lists_a_new_name_once_with_every_paper(tools):
     table = EntityTable()
-    table.add(record(tools, "We introduce LungFormer for CT."))
-    other = record(tools, "LungFormer is compared with U-Net.")
-    other["id"] = "Q"
-    table.add(other)
+    table.add(analysis(tools, "We introduce LungFormer for CT."))
+    other = analysis(tools, "LungFormer is compared with U-Net.")
+    table.add(replace(other, paper=replace(other.paper, id="Q")))
     rows = [row for row in table if row["name"] == "LungFormer"]
     assert len(rows) == 1 and rows[0]["papers"] == ["P", "Q"] and rows[0]["new"] is True

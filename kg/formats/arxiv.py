@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.formats.xml_records import iter_records, text_of
-from kg.records import BadInput, Paper, Skipped, make_paper
+from kg.papers import make_paper
+from kg.records import BadInput, Paper, Skipped
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from kg import config
 from kg.formats.lines import oversized_message, utf8_problem
-from kg.records import BadInput, BadRecord, Paper, Skipped, make_paper
+from kg.papers import make_paper
+from kg.records import BadInput, BadRecord, Paper, Skipped
+from kg.text import month_number
 
 _ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
 # Where reading goes on after a damaged entry: the next entry that starts a line.
@@ -30,7 +32,6 @@ _ESCAPE = re.compile(r"\\([&%$#_{}])")
 _MACRO = re.compile(r"\\(?:emph|textit|textbf|mathrm|text)\s*")
 _AND = re.compile(r"\s+and\s+")
 _ACCENTS = {"'": "\u0301", "`": "\u0300", '"': "\u0308", "^": "\u0302", "~": "\u0303", "c": "\u0327"}
-MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 class _Malformed(Exception):
@@ -130,10 +131,8 @@ def _date(fields: dict[str, str]) -> str | None:
     year = fields.get("year", "").strip()
     if not re.fullmatch(r"[0-9]{4}", year):
         return fields.get("date") or None
-    month = fields.get("month", "").strip().lower()[:3]
-    if re.fullmatch(r"[0-9]{1,2}", month) and 1 <= int(month) <= 12:
-        return f"{year}-{int(month):02d}"
-    return f"{year}-{MONTH_NAMES.index(month) + 1:02d}" if month in MONTH_NAMES else year
+    month = month_number(fields.get("month", "").strip())
+    return f"{year}-{month:02d}" if month else year
 
 
 def paper_from_fields(fields: dict[str, str], source: str, where: str) -> Paper | Skipped:

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.formats.lines import oversized_message, read_lines, utf8_problem
-from kg.records import BadInput, BadRecord, Paper, make_paper
+from kg.papers import make_paper
+from kg.records import BadInput, BadRecord, Paper
+from kg.text import month_number
 
 HEADER_LINES = {
     "new",
@@ -27,7 +29,6 @@ HEADER_LINES = {
     "daily papers",
     "byak and the research community",
 }
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DATE = re.compile(
     r"^(?P<month>[A-Z][a-z]{2})[a-z]*\.? (?P<day>[0-9]{1,2})(?:, (?P<year>[0-9]{4}))?(?:\s+(?P<upvotes>[0-9]{1,9}))?$"
 )
@@ -52,9 +53,9 @@ def parse_listing_date(text: str) -> tuple[str, int | None] | None:
     ('--08-14', None)
     """
     match = _DATE.match(text)
-    if not match or match["month"].lower() not in MONTHS:
+    month = month_number(match["month"]) if match else None
+    if month is None:
         return None
-    month = MONTHS.index(match["month"].lower()) + 1
     day = int(match["day"])
     if not 1 <= day <= 31:
         return None

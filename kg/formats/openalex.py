@@ -19,7 +19,8 @@ from typing import Any
 
 from kg import config
 from kg.formats.lines import oversized_message, utf8_problem
-from kg.records import BadInput, BadRecord, Paper, Skipped, make_paper
+from kg.papers import make_paper
+from kg.records import BadInput, BadRecord, Paper, Skipped
 
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\r\n]*")

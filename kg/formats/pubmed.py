@@ -11,9 +11,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
-from kg.formats.listing import MONTHS
 from kg.formats.xml_records import iter_records, text_of
-from kg.records import BadInput, Paper, Skipped, make_paper
+from kg.papers import make_paper
+from kg.records import BadInput, Paper, Skipped
+from kg.text import month_number
 
 
 def join_abstract(abstract: ET.Element | None) -> str:
@@ -29,12 +30,6 @@ def join_abstract(abstract: ET.Element | None) -> str:
     return " ".join(parts)
 
 
-def _month(value: str) -> int | None:
-    if re.fullmatch(r"[0-9]{1,2}", value):
-        return int(value) if 1 <= int(value) <= 12 else None
-    return MONTHS.index(value[:3].lower()) + 1 if value[:3].lower() in MONTHS else None
-
-
 def publication_date(article: ET.Element) -> str | None:
     """The most precise date the record gives: the electronic date, else the issue's date."""
     for date in (article.find("ArticleDate"), article.find("Journal/JournalIssue/PubDate")):
@@ -43,7 +38,7 @@ def publication_date(article: ET.Element) -> str | None:
         year = text_of(date.find("Year")) or text_of(date.find("MedlineDate"))[:4]
         if not re.fullmatch(r"[0-9]{4}", year):
             continue
-        month = _month(text_of(date.find("Month")))
+        month = month_number(text_of(date.find("Month")))
         day = text_of(date.find("Day"))
         if month and re.fullmatch(r"[0-9]{1,2}", day) and 1 <= int(day) <= 31:
             return f"{year}-{month:02d}-{int(day):02d}"

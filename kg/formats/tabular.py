@@ -18,7 +18,8 @@ from typing import Any
 from kg import config
 from kg.formats.lines import oversized_message, read_lines, utf8_problem
 from kg.formats.openalex import is_openalex_work, iter_works, paper_from_work
-from kg.records import BadInput, BadRecord, Paper, Skipped, make_paper
+from kg.papers import make_paper
+from kg.records import BadInput, BadRecord, Paper, Skipped
 
 _ALIASES = {
     "published": ("published", "date", "publication_date", "year"),

@@ -17,8 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kg import config
-from kg.graph import EDGE_TYPES, NODE_PROPERTIES
-from kg.records import GraphRows, KGError
+from kg.graph import EDGE_TYPES, NODE_PROPERTIES, GraphRows
+from kg.records import KGError
 
 ARROW_TYPES = {"STRING": pa.string(), "INT64": pa.int64(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(), "STRING[]": pa.list_(pa.string())}
 

@@ -18,8 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
-from kg.graph import EDGE_TYPES, NODE_PROPERTIES
-from kg.records import GraphRows
+from kg.graph import EDGE_TYPES, NODE_PROPERTIES, GraphRows
 
 NEO4J_TYPES = {"STRING": "", "INT64": ":long", "DOUBLE": ":double", "BOOLEAN": ":boolean", "STRING[]": ":string[]"}
 ARRAY_DELIMITER = ";"

@@ -31,8 +31,8 @@ from rdflib import RDF, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, SDO, SKOS
 
 from kg import config
-from kg.graph import EDGE_TYPES, NODE_PROPERTIES
-from kg.records import GraphRows, KGError
+from kg.graph import EDGE_TYPES, NODE_PROPERTIES, GraphRows
+from kg.records import KGError
 
 KG = Namespace(config.SCHEMA_NAMESPACE)
 DATA = Namespace(config.BASE_IRI)

@@ -1,0 +1,53 @@
+"""The analysis of papers: extract their mentions, link them, and find what each paper
+introduces, the results it reports and its relations, with one ontology throughout.
+
+`Analyzer` is the one loop from papers to `PaperAnalysis` records; `kg build` and `kg extract`
+both run it. Its spaCy pipeline and its linker are made from the same `Ontology` object, so
+the matcher never finds a concept the linker does not know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from kg.extract import build_pipeline, extract_mentions
+from kg.link import Linker, link_mentions, reported_entities
+from kg.ontology import Ontology, load_ontology
+from kg.records import Mention, Paper, PaperAnalysis
+from kg.relations import find_introduced, find_relations
+from kg.results import find_results
+
+
+def analyze_paper(paper: Paper, mentions: Iterable[Mention], linker: Linker) -> PaperAnalysis:
+    """One paper's mentions linked with `linker` (and its ontology), its reported entities,
+    what it introduces, its results and its relations."""
+    linked = link_mentions(mentions, linker)
+    pairs = reported_entities(linked, linker.ontology)
+    entities = list({entity.id: entity for _, entity in pairs}.values())
+    introduced = find_introduced(paper, pairs)
+    results = find_results(pairs, introduced)
+    relations = find_relations(paper, pairs, introduced, results, linker.ontology)
+    return PaperAnalysis(paper, tuple(linked), tuple(entities), tuple(entity.id for entity in introduced),
+                         tuple(results), tuple(relations))
+
+
+class Analyzer:
+    """Analyzes papers with one ontology: the spaCy pipeline's matcher and the linker share it.
+
+    `Analyzer()` uses the ontology `kg` ships; `Analyzer.from_ontology(ontology)` another, such
+    as a test's.
+    """
+
+    def __init__(self, ontology: Ontology | None = None):
+        self.ontology = load_ontology() if ontology is None else ontology
+        self.nlp = build_pipeline(self.ontology)
+        self.linker = Linker(self.ontology)
+
+    @classmethod
+    def from_ontology(cls, ontology: Ontology) -> Analyzer:
+        return cls(ontology)
+
+    def analyze(self, papers: Iterable[Paper]) -> Iterator[PaperAnalysis]:
+        """Each paper's analysis, in the order of `papers`."""
+        for paper, mentions in extract_mentions(papers, self.nlp):
+            yield analyze_paper(paper, mentions, self.linker)

@@ -1,0 +1,265 @@
+"""Names that papers coin for models and data sets, and the component that finds them.
+
+A coined name looks made up: capitals inside a word (MedViTV2, CheXWorld, xLSTM), letters
+mixed with digits (Med3D, YOLOv8), or hyphen-joined pieces of those (SAM-Med2D, MedMNIST-C).
+A text may also define a name ("termed X", "we introduce X, a ...") or an abbreviation whose
+long form says what it is ("Fréchet Radiomic Distance (FRD)"). Whether a name is a model or
+a data set is `name_types.coined_type`'s decision.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract.mentions import MENTIONS, add_mention_attributes
+from kg.extract.name_types import MODEL_WORDS, coined_type, type_from_context
+from kg.extract.sentences import sentence_chars
+from kg.extract.tokens import text_of
+from kg.ontology import Ontology
+from kg.records import KGError
+from kg.text import singular_acronym
+
+# Acronyms of generic classes, units, venues and the like that are never a model or data set
+# name on their own (the guidelines exclude CNN, GAN, LLM, VLM and similar).
+GENERIC_ACRONYMS = frozenset(
+    """AI ML DL NN NNS ANN CNN CNNS DNN DCNN FCN RNN LSTM GRU GAN GANS VAE MLP MLPS GNN GCNN LLM LLMS
+    VLM VLMS MLLM MLLMS LMM LMMS VLP LVLM LVLMS FM FMS NLP CV SOTA GPU GPUS CPU TPU API RGB ROI ROIS
+    SSL SSLS FL RL IL KD DA DG OOD ID IID QA VQA MIL ViT ViTs SSM SSMS ODE PDE EM KL MSE MAE SGD
+    ADAM EMA BN LN ReLU GELU HU DICOM PACS HIS RIS EHR EMR ICU ED OR ER US UK EU USA FDA NIH WHO
+    MICCAI ISBI CVPR ICCV ECCV NeurIPS ICML ICLR AAAI IJCAI IEEE ACM TMI MIDL MedIA arXiv GitHub
+    PhD MD MS MSc BSc Ph IRB HIPAA GDPR CT MRI PET SPECT OCT WSI WSIs XAI HCI CAD CADx CADe COVID
+    TP FP TN FN TPR FPR CI SD IQR OR HR RR AP AR NA N/A PDF HTML JSON XML URL LoRA PEFT RAG CoT SFT
+    RLHF DPO IoT AR VR XR CXR CXRs LM LMs PLM PLMs FFN MHSA MSA SA CA KNN kNN SVM SVMs RF LR XGBoost
+    YouTube GitHub PyTorch TensorFlow HuggingFace OpenAI DeepMind Google NVIDIA iPhone UMLS SNOMED ICD
+    TL AL""".split()
+)
+_DIMENSION = re.compile(
+    r"^(?:\d+(?:\.\d+)?(?:[DdKkMmBb]|[KMGTP]B|[GM]Hz|ms|mm|cm|px)|[23]D|\d+x\d+|T[12]w?|[A-Z]\d?)$"
+)
+_CITATION_KEY = re.compile(r"^[A-Z][a-z]+\d{4}[A-Za-z]+$")  # Wei2022ChainOT
+HEAD_TYPES = {
+    "dataset": "dataset datasets benchmark benchmarks corpus corpora challenge database databases atlas archive cohort collection bank".split(),
+    "metric": "score index distance coefficient error rate accuracy similarity divergence measure metric".split(),
+    "disease": "disease diseases cancer cancers syndrome disorder disorders carcinoma tumor tumour tumors impairment infection herniation".split(),
+    "modality": "imaging tomography photography radiography scopy sonography angiography".split(),
+    "task": "segmentation classification detection generation answering retrieval registration estimation "
+    "translation captioning recognition reconstruction prediction measurement grounding localization "
+    "summarization normalization phenotyping synthesis".split(),
+}
+LEARNING_HEADS = frozenset("learning training pretraining pre-training alignment maximization optimization distillation".split())
+_MODIFIER_TAIL = re.compile(
+    r"-(?!rays?$)(?:[a-z]{3,}|(?i:[a-z]{3,}(?:ed|ing)|aware|free|wise|level|specific|based|like|style|only|agnostic|centric))$"
+)
+_NAME = r"[A-Z][\w\-+.]*[\w+]|[A-Z]"
+# "termed Image Textualization", "a dataset named MIST"; "we introduce UNI, a ..."
+DEFINED_NAME = re.compile(
+    rf"\b(?:named|called|dubbed|termed|coined)\s+(?:as\s+)?(?P<named>(?:{_NAME})(?:\s+(?:{_NAME})){{0,4}})"
+    rf"|\b(?:[Ww]e|[Tt]his (?:paper|work|study))\s+(?:\w+\s+)?(?:propose|introduce|present|release|curate|develop|build)[sd]?\s+"
+    rf"(?P<introduced>{_NAME})(?=\s*[,:(]|\s+(?:which|that|as|to|for|a|an)\b)"
+)
+# a word with a capital in it (every coined name has one), not inside a path, address or number
+_WORD = re.compile(r"(?<![\w/.\-@])(?=[\w+.\-&]*[A-Z])(?:[A-Za-z0-9][\w+.\-&]*[\w+]|[A-Za-z]{2}\b)")
+_URL_NEARBY = re.compile(r"https?://|www\.|\.(?:com|org|io|edu)\b|github|@")
+
+
+@lru_cache(maxsize=1 << 18)
+def looks_coined(word: str) -> bool:
+    """True when a word has the shape of a coined model or data set name.
+
+    >>> [looks_coined(w) for w in ("MedViTV2", "SAM-Med2D", "YOLOv8", "Model", "CNN", "3D", "COVID-19")]
+    [True, True, True, False, False, False, False]
+    """
+    if word == word.lower():  # every coined shape has a capital; most words have none
+        return False
+    word = singular_acronym(word)  # MVLMs -> MVLM
+    if len(word) < 2 or word in GENERIC_ACRONYMS or word.upper() in GENERIC_ACRONYMS or _DIMENSION.match(word):
+        return False
+    if "&" in word or re.fullmatch(r"[IVXLCDM]+(?:st|nd|rd|th)", word) or _CITATION_KEY.match(word):
+        return False  # H&E-IHC, XIIth
+    if not word[0].isalnum() or not re.search(r"[A-Za-z]{2}", word):
+        return False
+    pieces = [p for p in re.split(r"[-_]", word) if p]
+    inner_capital = any(re.search(r"[a-z].*[A-Z]|[A-Z]{2}.*[a-z]|^[a-z]+[A-Z]", p) for p in pieces)
+    letters_and_digits = any(re.search(r"[A-Za-z]", p) and re.search(r"\d", p) for p in pieces)
+    lettered = [p for p in pieces if re.search(r"[A-Za-z]", p)]
+    if all(p in GENERIC_ACRONYMS or p.upper() in GENERIC_ACRONYMS for p in lettered):
+        return False  # CNN-LSTM
+    all_caps = len(lettered) > 1 and any(len(p) >= 2 and p.isupper() for p in lettered)
+    return inner_capital or (letters_and_digits and any(ch.isupper() for ch in word)) or all_caps
+
+
+def strip_modifier(word: str) -> str:
+    """A coined name without a trailing lower-case modifier.
+
+    >>> strip_modifier("xLSTM-based"), strip_modifier("X-rays")
+    ('xLSTM', 'X-rays')
+    """
+    return _MODIFIER_TAIL.sub("", word) if re.search(r"[A-Z]", word.split("-")[0]) else word
+
+
+def type_of_long_form(long_form: str, short_form: str) -> str | None:
+    """The entity type an abbreviation's long form names, from its last word.
+
+    >>> type_of_long_form("Fréchet Radiomic Distance", "FRD"), type_of_long_form("Kolmogorov-Arnold Network", "KAN")
+    ('metric', 'model')
+    >>> type_of_long_form("Federated Learning", "FL") is None
+    True
+    """
+    if short_form in GENERIC_ACRONYMS or singular_acronym(short_form) in GENERIC_ACRONYMS:
+        return None
+    words = re.findall(r"[A-Za-z][\w\-]*", long_form)
+    if not words:
+        return None
+    head = words[-1].lower().split("-")[-1]
+    title_cased = all(w[0].isupper() for w in words[1:] if len(w) > 3)
+    if head in ("models", "networks", "transformers", "methods") and not title_cased:
+        return None  # "medical vision-and-language models (MVLMs)": a class, not a name
+    for kind, heads in HEAD_TYPES.items():
+        if head in heads or (kind == "modality" and head.endswith(("graphy", "scopy"))):
+            if kind == "task" and title_cased and (len(words) > 2 or "-" in long_form):
+                return "model"  # "MedRecord-Augmented Generation (MAG)" names a method
+            return kind
+    if head in LEARNING_HEADS:
+        return "model" if title_cased else None  # "Contrastive Learning" names a method, "transfer learning" does not
+    if head in MODEL_WORDS or head.rstrip("s") in MODEL_WORDS:
+        return "model"
+    if head in ("attention", "mechanism", "block", "loss", "machine", "bottleneck", "bottlenecks", "memory", "net"):
+        return "model"
+    return "model" if looks_coined(short_form) else None
+
+
+def defined_names(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each name a sentence defines: "termed X", "named X", "we introduce X, a ...".
+
+    >>> text = "we propose an innovative framework termed Image Textualization (IT), which ..."
+    >>> [text[a:b] for a, b in defined_names(text)]
+    ['Image Textualization']
+    >>> text = "We introduce UNI, a general-purpose model."
+    >>> [text[a:b] for a, b in defined_names(text)]
+    ['UNI']
+    """
+    spans = []
+    for match in DEFINED_NAME.finditer(text):
+        group = "named" if match.group("named") else "introduced"
+        start, end = match.span(group)
+        name = text[start:end].rstrip(".")
+        if len(name) >= 2 and name.split()[0].lower() not in ("the", "a", "an", "our", "this", "it"):
+            spans.append((start, start + len(name)))
+    return spans
+
+
+def _known_parts(name: str, occurrences: list[Span], ontology: Ontology) -> set[str]:
+    """The types of the known models and data sets a coined name is built on: matched inside
+    it ("SAM" in "SAM-Med2D"), or its hyphen-joined pieces ("CLIP" in "CLIP-7B")."""
+    doc = occurrences[0].doc
+    kinds = {kind for a, b, kind in doc._.kg_name_parts for span in occurrences if span.start_char <= a and b <= span.end_char}
+    for piece in re.split(r"[-_]", name)[:-1]:
+        kinds |= {c.type for c in ontology.lookup(piece) if c.type in ("model", "dataset")}
+    return kinds
+
+
+def _around(span: Span) -> tuple[str, str]:
+    """The text of the span's sentence before it and after it."""
+    (start, end), text = sentence_chars(span), text_of(span.doc)
+    return text[start : span.start_char], text[span.end_char : end]
+
+
+def _head(long: Span, spans: list[Span]) -> Span | None:
+    """The known concept that ends a long form ("progressive MCI" ends in a disease)."""
+    heads = [s for s in spans if s.end == long.end and s.start >= long.start]
+    return heads[0] if heads else None
+
+
+class CoinedNameFinder:
+    """The component: adds mentions of names the ontology lacks; `use_ontology` gives it the
+    ontology whose models and data sets may be parts of a coined name."""
+
+    def __init__(self) -> None:
+        self.ontology: Ontology | None = None
+
+    def use_ontology(self, ontology: Ontology) -> None:
+        self.ontology = ontology
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.ontology is None:
+            raise KGError("the coined-name finder has no ontology: call use_ontology(ontology) first")
+        return find_coined_names(doc, self.ontology)
+
+
+@Language.factory("kg_coined_names")
+def make_coined_name_finder(nlp: Language, name: str) -> CoinedNameFinder:
+    """The finder, without an ontology until `use_ontology`, with the attributes it fills."""
+    add_mention_attributes()
+    return CoinedNameFinder()
+
+
+def find_coined_names(doc: Doc, ontology: Ontology) -> Doc:
+    """Add mentions of names the ontology lacks: coined words (MedViTV2, SAM-Med2D) and
+    abbreviation definitions whose long form says what they are."""
+    spans = list(doc.spans[MENTIONS])
+    known = [(span.start_char, span.end_char) for span in spans]
+    defined: dict[str, str] = {}  # short form -> type
+    new: list[Span] = []
+    for short, long in doc._.kg_abbreviations:
+        short_text, long_text = short.text.strip(), long.text.strip()
+        if any((s.start, s.end) in ((short.start, short.end), (long.start, long.end)) for s in spans):
+            continue  # the ontology knows it
+        kind = type_of_long_form(long_text, short_text)
+        if kind is None:
+            continue
+        head = _head(long, spans)
+        kind = head.label_ if head is not None else kind
+        after = type_from_context("", text_of(doc)[short.end_char : short.end_char + 40].lstrip(") "))
+        if after == "dataset" or (after == "model" and kind not in ("task", "metric")):
+            kind, head = after, None  # "the Lung Cancer (LC) dataset"
+        defined[short_text] = kind
+        # "Vision Transformer" inside "Medical Vision Transformer (MedViTV2)" is part of the new name
+        spans = [s for s in spans if not (s.label_ == kind and long.start <= s.start and s.end <= long.end)]
+        # a named variant of a task is that task ("interactive segmentation (IMIS)" is segmentation)
+        kb_id = head.kb_id_ if head is not None and kind == "task" else ""
+        for part in (long, short):
+            span = Span(doc, part.start, part.end, label=kind, kb_id=kb_id)
+            span._.kg_source, span._.kg_short_form, span._.kg_long_form = "abbreviation", short_text, long_text
+            new.append(span)
+        known.append((long.start_char, long.end_char))
+    occurrences: dict[str, list[Span]] = {}
+    for start, end in defined_names(text_of(doc)):
+        name = text_of(doc)[start:end]
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or any(a <= start and end <= b for a, b in known) or name in GENERIC_ACRONYMS:
+            continue
+        span._.kg_exact_chars = (start, end)
+        occurrences.setdefault(name, []).append(span)
+        known.append((start, end))
+    for match in _WORD.finditer(text_of(doc)):
+        name = strip_modifier(match.group())
+        start, end = match.start(), match.start() + len(name)
+        # a word one known mention covers whole is known; one that only contains a known
+        # name ("CT" in "CT-RATE") is a longer, new name
+        if not looks_coined(name) or any(a <= start and end <= b for a, b in known):
+            continue
+        if re.search(r"[a-z]{2}\.[A-Z]", name):  # "dataset.Our": a missing space, not a name
+            continue
+        context = text_of(doc)[max(0, start - 30) : end + 30]
+        if _URL_NEARBY.search(context) and re.search(r"[/@]", text_of(doc)[max(0, start - 2) : end + 2]):
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        span._.kg_exact_chars = (start, end)
+        occurrences.setdefault(name, []).append(span)
+    for name, found in occurrences.items():
+        parts = _known_parts(name, found, ontology)
+        kind = coined_type(name, (_around(span) for span in found), defined=defined.get(name), parts=parts)
+        for occurrence in found:
+            span = Span(doc, occurrence.start, occurrence.end, label=kind)
+            span._.kg_source, span._.kg_exact_chars = "pattern", occurrence._.kg_exact_chars
+            if name in defined:
+                span._.kg_short_form = name
+            new.append(span)
+    doc.spans[MENTIONS] = sorted(spans + new, key=lambda s: (s.start, s.end))
+    return doc

@@ -1,0 +1,155 @@
+"""The ontology matcher: every label of every concept, whatever its case (acronyms as written),
+plural, hyphenation or Greek letters, on whole tokens; and each later use of an abbreviation
+whose long form (or itself) is a concept.
+
+Its mentions land in `doc.spans["kg_mentions"]`, labelled with their entity type and with the
+concept IRI as `kb_id_`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg import config
+from kg.extract.mentions import MENTIONS, add_mention_attributes
+from kg.extract.tokens import label_tokenizer, text_of
+from kg.ontology import Ontology
+from kg.records import ENTITY_TYPES, KGError
+
+# config.NOT_MENTIONS as one pattern: one word boundary in front of every phrase lets the regex
+# engine skip most positions quickly
+NOT_MENTIONS = re.compile(r"\b(?:%s)" % "|".join(p.removeprefix(r"\b") for p in config.NOT_MENTIONS), re.I)
+
+
+def label_variants(label: str) -> set[str]:
+    """A label as written and with each space or hyphen read as a space, a hyphen or nothing.
+
+    >>> sorted(label_variants("X-ray"))
+    ['X ray', 'X-ray', 'Xray']
+    >>> "F1-score" in label_variants("F1 score")
+    True
+    """
+    pieces = re.split(r"([ \-])", label)
+    separators = len(pieces) // 2
+    if separators == 0:
+        return {label}
+    if separators > 3:  # keep the count of patterns small for long labels
+        return {label, label.replace("-", " "), label.replace(" ", "-")}
+    variants = {""}
+    for index, piece in enumerate(pieces):
+        options = (" ", "-", "") if index % 2 else (piece,)
+        variants = {v + option for v in variants for option in options}
+    return variants
+
+
+def _joined_to_a_longer_name(doc: Doc, start: int, end: int) -> bool:
+    """True for "SAM" in "SAM-Med2D" or "CLIP" in "UniMed-CLIP": a hyphen joins the span,
+    with no space, to a capitalized or numbered piece of a longer coined name."""
+    def attached(left: int, right: int) -> bool:
+        return 0 <= left and right < len(doc) and not doc[left].whitespace_
+    after = end < len(doc) - 1 and doc[end].text == "-" and attached(end - 1, end) and attached(end, end + 1)
+    if after and re.match(r"[A-Z0-9]", doc[end + 1].text):
+        return True
+    before = start >= 2 and doc[start - 1].text == "-" and attached(start - 2, start - 1) and attached(start - 1, start)
+    return bool(before and re.search(r"[A-Z]", doc[start - 2].text))
+
+
+class OntologyMatcher:
+    """Match the labels of every ontology concept, case- and variant-aware, on whole tokens.
+
+    Like spaCy's entity ruler it starts empty: `use_ontology` adds the concepts' labels.
+    """
+
+    def __init__(self, nlp: Language):
+        self.nlp = nlp
+        self.ontology: Ontology | None = None
+        self.norm_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.exact_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+
+    def use_ontology(self, ontology: Ontology) -> None:
+        """Match the labels of `ontology`'s concepts of the entity types."""
+        if self.ontology is not None:
+            raise KGError("this pipeline already matches an ontology; build another pipeline for a second one")
+        self.ontology = ontology
+        make_doc = label_tokenizer(self.nlp)
+        for concept in ontology.concepts.values():
+            if concept.type not in ENTITY_TYPES:
+                continue
+            patterns = []
+            for label in (concept.label, *concept.alt_labels):
+                for variant in label_variants(label):
+                    patterns.append(make_doc(variant))
+            self.norm_matcher.add(concept.iri, patterns)
+            if concept.case_sensitive_labels:
+                self.exact_matcher.add(concept.iri, [make_doc(label) for label in concept.case_sensitive_labels])
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.ontology is None:
+            raise KGError("the ontology matcher has no ontology: call use_ontology(ontology) first")
+        strings = doc.vocab.strings
+        by_type: dict[str, list[Span]] = {kind: [] for kind in ENTITY_TYPES}
+        matches = list(self.norm_matcher(doc)) + list(self.exact_matcher(doc))
+        ordinary = [m.span() for m in NOT_MENTIONS.finditer(text_of(doc))]
+        for match_id, start, end in sorted(matches, key=lambda m: (m[1], -m[2], strings[m[0]])):
+            iri = strings[match_id]
+            kind = self.ontology[iri].type
+            if kind in ("model", "dataset") and _joined_to_a_longer_name(doc, start, end):
+                doc._.kg_name_parts.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), kind))
+                continue
+            if any(a <= doc[start].idx < b for a, b in ordinary):
+                continue
+            by_type[kind].append(Span(doc, start, end, label=kind, kb_id=iri))
+        spans = [span for kind in ENTITY_TYPES for span in filter_spans(by_type[kind])]
+        # "Inception" in "Fréchet Inception Distance" is part of the metric's name, not a model
+        spans = [
+            s for s in spans
+            if s.label_ not in ("model", "dataset")
+            or not any(o.label_ != s.label_ and o.start <= s.start and s.end <= o.end and len(o) > len(s) for o in spans)
+        ]
+        spans = self._short_forms_of_known_concepts(doc, spans)
+        doc.spans[MENTIONS] = sorted(spans, key=lambda s: (s.start, s.end))
+        return doc
+
+    def _short_forms_of_known_concepts(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """The spans, with one more for each use of an abbreviation whose long form (or itself)
+        is a concept, and the long form of a known short form as its alias."""
+        for short, long in doc._.kg_abbreviations:
+            known = [s for s in spans if s.start == long.start and s.end == long.end] or [
+                s for s in spans if s.start == short.start and s.end == short.end
+            ]
+            if not known:
+                continue
+            concept = min(known, key=lambda s: s.start)
+            if concept.start == short.start:  # "Medical Segment Anything (MedSAM)": the whole long form names it
+                spans = [s for s in spans if not (s.label_ == concept.label_ and long.start <= s.start and s.end <= long.end)]
+                alias = Span(doc, long.start, long.end, label=concept.label_, kb_id=concept.kb_id_)
+                alias._.kg_source = "abbreviation"
+                spans.append(alias)
+            short_text = short.text.strip()
+            long_text = long.text.strip() if concept.start == short.start else text_of(doc)[concept.start_char : concept.end_char]
+            for span in spans:
+                if (span.start, span.end) in ((short.start, short.end), (long.start, long.end)) and span.kb_id_ == concept.kb_id_:
+                    span._.kg_short_form, span._.kg_long_form = short_text, long_text
+            taken = {(s.start, s.label_) for s in spans}
+            for match in re.finditer(rf"(?<![\w-]){re.escape(short_text)}(?![\w-])", text_of(doc)):
+                span = doc.char_span(match.start(), match.end())
+                if span is None or (span.start, concept.label_) in taken:
+                    continue
+                span = Span(doc, span.start, span.end, label=concept.label_, kb_id=concept.kb_id_)
+                span._.kg_source, span._.kg_short_form, span._.kg_long_form = "abbreviation", short_text, long_text
+                spans.append(span)
+                taken.add((span.start, concept.label_))
+        return spans
+
+
+@Language.factory("kg_ontology_matcher")
+def make_ontology_matcher(nlp: Language, name: str) -> OntologyMatcher:
+    """The matcher, empty until `use_ontology`, with the attributes it fills."""
+    Doc.set_extension("kg_name_parts", default=[], force=True)  # known names inside coined ones
+    add_mention_attributes()
+    return OntologyMatcher(nlp)

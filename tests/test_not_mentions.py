@@ -1,0 +1,45 @@
+"""config.NOT_MENTIONS: each phrase where an ontology label is an ordinary word has one
+example that must match and one that must not; a new pattern without examples fails here."""
+
+import re
+
+import pytest
+
+from kg import config
+from kg.extract.ontology_matcher import NOT_MENTIONS
+
+# pattern -> (text it must match, text it must not match)
+EXAMPLES = {
+    r"\bon the other hand\b": ("On the other hand, MRI is slow.", "X-rays of the other hand"),
+    r"\b(?:at|in) hand\b": ("the task at hand", "fractures in hands"),
+    r"\bhand[- ]?(?:crafted|designed|engineered|labell?ed|annotated|drawn|written)\b": (
+        "hand-crafted features", "hand radiographs were labelled"),
+    r"\bjoint(?:ly)?[- ](?!(?:space|replacement|pain|disease|effusion|injur)\w*)[a-z]+": (
+        "joint training of both tasks", "joint space narrowing"),
+    r"\b(?:sub-)?pathologies\b": ("14 thoracic pathologies", "digital pathology slides"),
+    r"\b(?:multiple|several|various|different|common|thoracic|chest|cardiac|clinical|diverse)\s+pathology\b": (
+        "it detects thoracic pathology", "computational pathology"),
+    r"\bsensitiv(?:ity|e) (?:to|of)\b": ("robust but sensitive to noise", "sensitivity and specificity"),
+    r"\bprecision (?:medicine|oncology|health)\b": ("towards precision medicine", "precision and recall"),
+    r"\b(?:mixed|half|full|single|double)[- ]precision\b": ("mixed-precision training", "high precision"),
+    r"\blogistic regression\b": ("a logistic regression baseline", "logistic models"),
+    r"\bretrieval[- ]augmented\b": ("retrieval-augmented generation", "image retrieval"),
+    r"\breconstruction (?:loss|error)\b": ("a reconstruction loss term", "3D reconstruction of the heart"),
+    r"\beye[- ]tracking\b": ("eye-tracking data", "eye disease"),
+    r"\banterior segment\b": ("anterior segment OCT", "anterior chamber"),
+    r"\b\d+(?:\.\d+)?\s?(?:TB|GB|MB|KB|PB)\b": ("trained on 40 GB of images", "trained on 4 GPUs"),
+}
+
+
+@pytest.mark.parametrize("pattern", config.NOT_MENTIONS)
+def test_pattern_matches_its_example_and_not_its_counterexample(pattern):
+    assert pattern in EXAMPLES, f"give {pattern!r} an example that must match and one that must not in EXAMPLES"
+    match, no_match = EXAMPLES[pattern]
+    assert re.search(pattern, match, re.I)
+    assert not re.search(pattern, no_match, re.I)
+    # the matcher's one combined pattern agrees
+    assert NOT_MENTIONS.search(match) and not NOT_MENTIONS.search(no_match)
+
+
+def test_every_example_belongs_to_a_pattern():
+    assert set(EXAMPLES) <= set(config.NOT_MENTIONS)
