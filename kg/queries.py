@@ -1,4 +1,4 @@
-"""The query library: named questions in `queries/`, each a Cypher file and a SPARQL file.
+"""The query library: named questions in `kg/data/queries/`, each a Cypher file and a SPARQL file.
 
 A query file starts with a header of comment lines (`//` in Cypher, `#` in SPARQL):
 
@@ -127,13 +127,13 @@ def run_cypher(store: Path, text: str, parameters: dict[str, Any]) -> list[dict[
         raise KGError(f"Cypher: {' '.join(str(error).split())[:300]}") from None
 
 
-def run_cypher_neo4j(text: str, parameters: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rows of a Cypher query on the Neo4j server of the environment."""
+def run_cypher_neo4j(text: str, parameters: dict[str, Any], *, uri: str, user: str, password: str) -> list[dict[str, Any]]:
+    """Rows of a Cypher query on the Neo4j server at `uri`."""
     from neo4j.exceptions import Neo4jError
 
     from kg.stores.neo4j_loader import connect
 
-    driver = connect()
+    driver = connect(uri, user, password)
     try:
         records, _, keys = driver.execute_query(text, parameters)
         return [dict(zip(keys, record.values())) for record in records]

@@ -1,27 +1,14 @@
 """The command line as a user meets it."""
 
+import csv
+import io
+import json
 import re
 
-import click
 import pytest
 
 from conftest import read_jsonl
 from kg import __version__
-from kg.cli import main
-
-
-def all_commands(group=main, path=()):
-    yield path
-    if isinstance(group, click.Group):
-        for name, command in group.commands.items():
-            yield from all_commands(command, path + (name,))
-
-
-@pytest.mark.parametrize("path", list(all_commands()), ids=lambda p: " ".join(("kg",) + p))
-def test_every_command_has_help_with_an_example(run_kg, path):
-    result = run_kg(*path, "--help")
-    assert result.exit_code == 0
-    assert "Usage: " in result.stdout and "Example:" in result.stdout
 
 
 def test_version(run_kg):
@@ -83,3 +70,59 @@ def test_extract_reports_bad_input_like_ingest(run_kg, tmp_path):
     result = run_kg("extract", tmp_path / "empty.jsonl", "-o", tmp_path / "out.jsonl")
     assert result.exit_code == 1 and "empty.jsonl: file is empty" in result.stderr
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def _never(*args, **kwargs):
+    raise AssertionError("work started before the usage was checked")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["build", "{paper}", "--out", "{out}", "--executor", "dask"], "needs --scheduler"),
+    (["build", "{paper}", "--out", "{out}", "--scheduler", "tcp://127.0.0.1:1"], "is for --executor dask"),
+    (["build", "{paper}", "--out", "{out}", "--exports", "graphml,pdf"], "unknown export 'pdf'"),
+    (["query"], "give a query NAME"),
+    (["query", "models-on-dataset"], "give --store DIR"),
+    (["query", "models-on-dataset", "--store", "{out}", "--json", "--csv"], "not both"),
+    (["query", "models-on-dataset", "--store", "{out}", "--param", "dataset"], "takes K=V"),
+    (["query", "models-on-dataset", "--neo4j"], "set NEO4J_URI"),
+    (["query", "models-on-dataset", "--neo4j", "--neo4j-uri", "bolt://x", "--lang", "sparql"], "--neo4j runs Cypher"),
+    (["query", "models-on-dataset", "--neo4j", "--neo4j-uri", "bolt://x", "--store", "{out}"], "not both"),
+    (["load", "neo4j", "--store", "{out}"], "set NEO4J_URI"),
+    (["viz", "--store", "{out}", "--entity", "SAM", "--query", "leaderboard"], "not both"),
+    (["viz", "--store", "{out}", "--param", "dataset=BraTS"], "--param is for --query"),
+    (["stats", "--store", "{out}", "--json", "--csv"], "not both"),
+])
+def test_usage_errors_are_found_before_any_work(run_kg, fixtures, tmp_path, monkeypatch, args, message):
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    for target in ("kg.build.build", "kg.ingest.ingest", "kg.stores.graph_reader.read_graph", "kg.queries.load_library",
+                   "kg.queries.run_cypher", "kg.stores.cypher_store.connect"):
+        monkeypatch.setattr(target, _never)
+    values = {"paper": fixtures / "ingest" / "arxiv.xml", "out": tmp_path / "graph"}
+    result = run_kg(*[a.format(**values) for a in args])
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_one_set_of_output_options(run_kg, small_store):
+    listed = json.loads(run_kg("query", "--list", "--json").stdout)
+    assert {"name", "title", "parameters"} <= set(listed[0])
+    header = next(csv.reader(io.StringIO(run_kg("query", "--list", "--csv").stdout)))
+    assert header == ["name", "title", "parameters"]
+    rows = list(csv.DictReader(io.StringIO(run_kg("stats", "--store", small_store, "--csv").stdout)))
+    assert {"kind": "node", "name": "Paper", "cypher": "7", "rdf": "7"} in rows
+    assert json.loads(run_kg("query", "concepts-under", "--store", small_store, "--json").stdout) is not None
+
+
+def test_query_format_is_a_deprecated_alias(run_kg, small_store):
+    result = run_kg("query", "concepts-under", "--store", small_store, "--format", "json")
+    assert result.exit_code == 0 and "deprecated" in result.stderr
+    assert isinstance(json.loads(result.stdout), list)
+    assert "--format" not in run_kg("query", "--help").stdout
+
+
+@pytest.mark.parametrize("path", [("query",), ("load", "neo4j")])
+def test_neo4j_settings_are_options_with_environment_variables(run_kg, monkeypatch, path):
+    monkeypatch.setenv("NEO4J_PASSWORD", "hunter2")
+    text = run_kg(*path, "--help").stdout
+    for option, variable in (("--neo4j-uri", "NEO4J_URI"), ("--neo4j-user", "NEO4J_USERNAME"), ("--neo4j-password", "NEO4J_PASSWORD")):
+        assert option in text and variable in text
+    assert "hunter2" not in text

@@ -9,7 +9,6 @@ the embedded store (see the tests).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -68,21 +67,14 @@ def merge_statements(graph: nx.MultiDiGraph) -> Iterator[tuple[str, list[dict[st
                 yield query + (f" SET {assignments}" if assignments else ""), batch
 
 
-def connection_settings() -> tuple[str, tuple[str, str]]:
-    """(URI, (user, password)) from NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD."""
-    uri = os.environ.get("NEO4J_URI")
-    if not uri:
-        raise KGError("set NEO4J_URI (for example bolt://localhost:7687), NEO4J_USERNAME and NEO4J_PASSWORD")
-    return uri, (os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
-
-
-def connect(attempts: int = 5, wait: float = 2.0):
-    """A verified driver for the Neo4j server of the environment, retried while it starts."""
+def connect(uri: str, user: str, password: str, *, attempts: int = 5, wait: float = 2.0):
+    """A verified driver for the Neo4j server at `uri`, retried while it starts."""
     import neo4j
     from neo4j.exceptions import AuthError, ServiceUnavailable
 
-    uri, auth = connection_settings()
-    driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+    if not uri:
+        raise KGError("give the Neo4j server: --neo4j-uri or NEO4J_URI (for example bolt://localhost:7687)")
+    driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
     for attempt in range(1, attempts + 1):
         try:
             driver.verify_connectivity()

@@ -1,0 +1,97 @@
+"""`kg serve` (a read-only SPARQL endpoint) and `kg viz` (a page of the graph)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.cli.common import params_option, reports_errors, store_option
+from kg.records import KGError
+
+
+@click.command("serve")
+@store_option
+@click.option("--port", default=7878, show_default=True, help="The port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--timeout", "timeout", default=30, show_default=True, help="Seconds a query may run before it is stopped.")
+@click.option("--memory-limit", default=1024, show_default=True, type=click.IntRange(min=1), metavar="MB",
+              help="Memory a query's process may use before it is stopped.")
+@click.option("--max-queries", default=2, show_default=True, type=click.IntRange(min=1), metavar="N",
+              help="Queries run at once; more get 503 with Retry-After.")
+@click.option("--allow-service", multiple=True, metavar="URL",
+              help="A SPARQL endpoint that SERVICE may call (repeatable; exact IRI). Without it SERVICE is refused.")
+@click.option("--cors-origin", multiple=True, metavar="ORIGIN",
+              help="A web origin allowed cross-origin requests, e.g. https://app.example (repeatable). None by default.")
+@reports_errors
+def serve_command(store: Path, port: int, host: str, timeout: int, memory_limit: int, max_queries: int,
+                  allow_service: tuple[str, ...], cors_origin: tuple[str, ...]) -> None:
+    """Serve a build's RDF store as a read-only SPARQL 1.1 Protocol endpoint: queries by GET
+    or POST at /query, results in the standard formats by content negotiation, each query
+    stopped at the time and memory limits, updates refused, SERVICE refused unless allowed,
+    and requests answered only when addressed to this server (its Host) and not cross-origin
+    unless allowed.
+
+    \b
+    Example:
+      kg serve --store graph --port 7878
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query
+    """
+    from kg.serve import serve
+
+    location = store / "rdf" / "oxigraph"
+    if not location.exists():
+        raise KGError(f"no RDF store at {location}; run `kg build` first")
+    address = f"[{host}]" if ":" in host else host
+    click.echo(f"SPARQL endpoint: http://{address}:{port}/query (read-only, {timeout} s and {memory_limit} MB per query)", err=True)
+    try:
+        serve(location, host, port, timeout, memory_limit=memory_limit, max_queries=max_queries,
+              allow_service=allow_service, cors_origins=cors_origin)
+    except OSError as error:
+        raise KGError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
+@click.command("viz")
+@store_option
+@click.option("--query", "query_name", help="Draw the nodes the rows of this library query name (its Cypher version).")
+@params_option
+@click.option("--entity", help="Draw this entity (id or name) and its neighbours.")
+@click.option("-o", "--output", default="graph.html", show_default=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML file to write.")
+@reports_errors
+def viz_command(store: Path, query_name: str | None, params: dict[str, str], entity: str | None, output: Path) -> None:
+    """Write an interactive page of (part of) a build's graph, read from its embedded Cypher
+    store and drawn by Neo4j's neo4j-viz, coloured by label as in Neo4j Browser, with
+    captions. Without --query or --entity, the most connected nodes are drawn.
+
+    \b
+    Example:
+      kg viz --store graph --entity MedSAM -o medsam.html
+      kg viz --store graph --query leaderboard --param dataset=MedMNIST -o leaderboard.html
+    """
+    if entity and query_name:
+        raise click.UsageError("give --query or --entity, not both")
+    if params and not query_name:
+        raise click.UsageError("--param is for --query")
+    from kg.atomic_file import write_atomically
+    from kg.queries import load_library, run_cypher
+    from kg.stores.graph_reader import read_graph
+    from kg.visualize import find_node, graph_page, neighbourhood, nodes_in_rows, overview
+
+    if query_name:
+        library = load_library()
+        if query_name not in library:
+            raise KGError(f"no query named {query_name!r}; `kg query --list` shows the library")
+        query = library[query_name]
+        values = query.bind(params)
+    graph = read_graph(store)
+    if entity:
+        part, title = neighbourhood(graph, find_node(graph, entity)), f"kg: {entity}"
+    elif query_name:
+        rows = run_cypher(store, query.text("cypher"), values)
+        part, title = nodes_in_rows(graph, rows), f"kg: {query.title}"
+    else:
+        part, title = overview(graph), "kg"
+    with write_atomically(output) as handle:
+        handle.write(graph_page(part, title=title))
+    click.echo(f"wrote {output}: {part.number_of_nodes()} nodes, {part.number_of_edges()} edges", err=True)

@@ -1,0 +1,97 @@
+"""The graph read back from the embedded Cypher store: the same as the GraphML export, and
+enough for `kg load neo4j`, `kg viz` and `kg stats --plot` on a build without exports."""
+
+import ladybug
+import pytest
+from click.testing import CliRunner
+
+from conftest import SMALL_INPUTS
+from kg.cli import main
+from kg.stores.cypher_store import connect, cypher_counts, schema_statements
+from kg.stores.exports import read_graphml
+from kg.stores.graph_reader import read_graph
+from kg.stores.neo4j_loader import merge_statements
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory):
+    """A build of SMALL_INPUTS with no file exports (no graph.graphml)."""
+    out = tmp_path_factory.mktemp("bare") / "graph"
+    result = CliRunner().invoke(main, ["build", *map(str, SMALL_INPUTS), "--out", str(out), "--exports", "none"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert not (out / "graph.graphml").exists()
+    return out
+
+
+def edges(graph):
+    return {(a, b, k): d for a, b, k, d in graph.edges(keys=True, data=True)}
+
+
+def test_the_store_gives_the_graph_the_graphml_gives(small_store):
+    from_store, from_graphml = read_graph(small_store), read_graphml(small_store / "graph.graphml")
+    assert dict(from_store.nodes(data=True)) == dict(from_graphml.nodes(data=True))
+    assert edges(from_store) == edges(from_graphml)
+
+
+def test_the_neo4j_statements_of_a_build_without_exports(bare, tmp_path):
+    connection = ladybug.Connection(ladybug.Database(str(tmp_path / "merged")))
+    for statement in schema_statements():
+        connection.execute(statement)
+    for query, rows in merge_statements(read_graph(bare)):
+        connection.execute(query, {"rows": rows})
+    assert cypher_counts(connection) == cypher_counts(connect(bare / "cypher"))
+
+
+class EmbeddedSession:
+    """Enough of a neo4j session to run `load_into_neo4j` on LadybugDB (constraints skipped)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def run(self, query, **parameters):
+        if not query.startswith("CREATE CONSTRAINT"):
+            self.connection.execute(query, parameters)
+        return self
+
+    def consume(self):
+        return None
+
+    def execute_write(self, work):
+        return work(self)
+
+
+def test_load_neo4j_reads_the_store(bare, tmp_path, monkeypatch):
+    connection = ladybug.Connection(ladybug.Database(str(tmp_path / "neo4j")))
+    for statement in schema_statements():
+        connection.execute(statement)
+    seen = {}
+
+    def fake_connect(uri, user, password):
+        seen.update(uri=uri, user=user, password=password)
+        return type("Driver", (), {"session": lambda self, database=None: EmbeddedSession(connection),
+                                   "close": lambda self: None})()
+
+    monkeypatch.setattr("kg.stores.neo4j_loader.connect", fake_connect)
+    monkeypatch.setenv("NEO4J_PASSWORD", "secret")
+    result = CliRunner().invoke(main, ["load", "neo4j", "--store", str(bare), "--neo4j-uri", "bolt://db:7687"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert seen == {"uri": "bolt://db:7687", "user": "neo4j", "password": "secret"}
+    assert "secret" not in result.output
+    assert cypher_counts(connection) == cypher_counts(connect(bare / "cypher"))
+
+
+def test_viz_and_plot_of_a_build_without_exports(bare, run_kg, tmp_path):
+    result = run_kg("viz", "--store", bare, "--entity", "MedSAM", "-o", tmp_path / "page.html")
+    assert result.exit_code == 0, result.stderr
+    assert "MedSAM" in (tmp_path / "page.html").read_text()
+    result = run_kg("stats", "--store", bare, "--plot", tmp_path / "charts")
+    assert result.exit_code == 0, result.stderr
+    assert len(list((tmp_path / "charts").glob("*.png"))) == 3
