@@ -237,7 +237,7 @@ def rdf_floor(build: Path, scratch: Path) -> tuple[float, int]:
 def rdf_as_built(build: Path, scratch: Path, parts: int) -> float:
     """Seconds the build's own RDF loader takes to load the build's graph.nt, cut at line ends
     into `parts` parts as the build wrote them (the cutting not timed), into a fresh store."""
-    from kg.stores.rdf_store import RdfLoader
+    from kg.stores.rdf_loader import RdfLoader
 
     source = build / "rdf" / "graph.nt"
     size = max(1, source.stat().st_size // max(parts, 1))

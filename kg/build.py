@@ -3,11 +3,12 @@
 A build streams. The papers are gathered (copies merged) in an SQLite file beside the build,
 then read back in id order in chunks; each chunk is analyzed on its own (in this process, on
 local worker processes or on a Dask cluster) into its lines of the JSONL files and its rows,
-already encoded as parts of each bulk-loadable output (Parquet for the Cypher store,
-N-Triples, neo4j-admin CSVs, GraphML). Only the entities, shared between papers, are merged in
-memory. The N-Triples parts are bulk-loaded into Oxigraph as they come, on a thread; at the
-end the Cypher tables are bulk-loaded and the other parts merged. Results come back in chunk
-order, so a build is the same byte for byte however and wherever it ran.
+already encoded by each sink (each store and export: kg/stores/sink.py) as a part of its
+output. Only the entities, shared between papers, are merged in memory. The sinks take the
+parts as they come (the RDF sink bulk-loads them into Oxigraph on a thread, the Cypher sink
+appends them to its Parquet tables) and finish at the end (LadybugDB's bulk load, the merged
+exports). Results come back in chunk order, so a build is the same byte for byte however and
+wherever it ran.
 
 A build is written beside the target folder and swapped in only when complete, so a failed or
 interrupted build leaves the folder as it was (see kg/build_folder.py: which folders a build may
@@ -33,10 +34,7 @@ stores.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import dataclasses
-import gc
 import json
 import shutil
 import time
@@ -44,8 +42,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
-
-import pyarrow as pa
+from typing import Any
 
 from kg import __version__, config
 from kg.build_folder import KIND, install, only_build_into, prepare, target_folder, work_folder
@@ -56,11 +53,14 @@ from kg.ingest import read_papers
 from kg.ontology import load_ontology
 from kg.paper_sets import PaperSpool
 from kg.records import IngestReport, KGError, Paper
-from kg.stores.cypher_store import CypherTables, parquet_parts, write_cypher_store
-from kg.stores.exports import graphml_part, merge_graphml, merge_neo4j_csvs, neo4j_csv_parts
-from kg.stores.rdf_store import RdfLoader, export_rdf, ntriples, open_store
+from kg.stores.cypher_store import CypherSink
+from kg.stores.exports import GraphmlSink, Neo4jCsvSink
+from kg.stores.rdf_loader import RdfSink
+from kg.stores.sink import Sink
 
 PAPERS_FILE = "papers.jsonl"
+# every store and export a build can write, in the order they finish (see kg/stores/sink.py)
+SINKS: tuple[type[Sink], ...] = (RdfSink, CypherSink, GraphmlSink, Neo4jCsvSink)
 
 
 @dataclass
@@ -79,14 +79,14 @@ class BuildReport:
 @dataclass
 class ChunkResult:
     """What the analysis of one chunk of papers gives the build: its lines of papers.jsonl and
-    extraction.jsonl, its rows encoded as a part of each bulk-loadable output (by part name),
+    extraction.jsonl, its rows encoded as a part of each store and export (by sink name),
     the entities and entity edges it adds to the shared entity graph, and its node and edge
     counts, and the seconds it spent encoding each store's part."""
 
     papers: int
     paper_lines: str
     record_lines: str
-    parts: dict[str, bytes]
+    parts: dict[str, Any]
     shared: GraphRows
     nodes: dict[str, int]
     edges: dict[str, int]
@@ -100,29 +100,20 @@ def _analyzer(folder: Path | None) -> Analyzer:
     return Analyzer.from_ontology(load_ontology(folder))
 
 
-def encode_parts(
-    rows: list[GraphRows], exports: Iterable[str] = config.EXPORTS, seconds: dict[str, float] | None = None
-) -> dict[str, bytes]:
-    """The rows (of one paper each, or of the entities) as a part of the Parquet files of the
-    Cypher store, of graph.nt, and of the `exports` that are written in parts, by part name.
-    Rows keep their order in every output, which makes the merged outputs the same whatever
-    the chunks were. The CPU time spent on the store parts is added to `seconds`."""
-    merged = GraphRows()
-    for part in rows:
-        merged.extend(part)
-    seconds = {} if seconds is None else seconds
-    start = time.thread_time()
-    parts = {f"cypher/{name}.parquet": data for name, data in parquet_parts(merged).items()}
-    middle = time.thread_time()
-    parts["rdf/graph.nt"] = b"".join(map(ntriples, rows))
-    seconds["encode cypher"] = seconds.get("encode cypher", 0.0) + middle - start
-    seconds["encode rdf"] = seconds.get("encode rdf", 0.0) + time.thread_time() - middle
-    if "neo4j" in exports:
-        for part in rows:
-            for name, data in neo4j_csv_parts(part).items():
-                parts[f"neo4j/{name}"] = parts.get(f"neo4j/{name}", b"") + data
-    if "graphml" in exports:
-        parts["graphml/graph.xml"] = b"".join(map(graphml_part, rows))
+def sinks_for(exports: Iterable[str]) -> tuple[type[Sink], ...]:
+    """The sinks of a build that writes the file `exports` named (see config.EXPORTS)."""
+    exports = tuple(exports)
+    return tuple(sink for sink in SINKS if sink.export is None or sink.export in exports)
+
+
+def encode_parts(rows: list[GraphRows], sinks: Iterable[type[Sink]], seconds: dict[str, float]) -> dict[str, Any]:
+    """The rows (of one paper each, or of the entities) as a part of each sink's output, by
+    sink name; the CPU time each encoding took is added to `seconds`."""
+    parts = {}
+    for sink in sinks:
+        start = time.thread_time()
+        parts[sink.name] = sink.encode(rows)
+        seconds[f"encode {sink.name}"] = seconds.get(f"encode {sink.name}", 0.0) + time.thread_time() - start
     return parts
 
 
@@ -143,7 +134,7 @@ def analyze_chunk(
     for paper in rows:
         add_counts(counts, paper)
     seconds: dict[str, float] = {}
-    parts = encode_parts(rows, exports, seconds)
+    parts = encode_parts(rows, sinks_for(exports), seconds)
     return ChunkResult(len(papers), "".join(paper_lines), "".join(record_lines), parts, shared, *counts, seconds)
 
 
@@ -156,22 +147,6 @@ def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-def _write_parts(folder: Path, index: str, parts: dict[str, bytes]) -> dict[str, Path]:
-    """Write each part as folder/<part name without suffix>/<index><suffix>; the files by name."""
-    written = {}
-    for name, data in parts.items():
-        if data:
-            target = folder / Path(name).with_suffix("")
-            target.mkdir(parents=True, exist_ok=True)
-            written[name] = target / f"{index}{Path(name).suffix}"
-            written[name].write_bytes(data)
-    return written
-
-
-def _parts_of(folder: Path, name: str) -> list[Path]:
-    return sorted((folder / Path(name).with_suffix("")).glob(f"*{Path(name).suffix}"))
 
 
 def build(
@@ -207,12 +182,12 @@ def _build(
         raise KGError(f"--out {out}: {error.filename}: {error.strerror or error}") from None
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
-    rdf: RdfLoader | None = None
+    sinks: list[Sink] = []
 
     def lap(stage: str) -> None:
         nonlocal clock
         now = time.perf_counter()
-        seconds[stage] = round(now - clock, 3)
+        seconds[stage] = round(seconds.get(stage, 0.0) + now - clock, 3)
         clock = now
 
     try:
@@ -232,15 +207,12 @@ def _build(
             _analyzer(ontology_dir)  # made before the progress bar starts; worker processes make their own
         parts, counts, encoding = work / ".parts", ({}, {}), {}
         entities = EntityGraph(load_ontology(ontology_dir))
-        rdf = RdfLoader(work / "rdf", keep="nt" in exports)
-        tables = CypherTables(parts / "cypher")
+        for sink_class in sinks_for(exports):
+            sinks.append(sink_class(parts / sink_class.name, exports))
 
-        def take(index: str, chunk_parts: dict[str, bytes]) -> None:
-            """Send each part where it goes: the Cypher tables, the RDF loader, or a file."""
-            tables.add({Path(name).stem: data for name, data in chunk_parts.items() if name.startswith("cypher/")})
-            others = {name: data for name, data in chunk_parts.items() if not name.startswith("cypher/")}
-            if nt := _write_parts(parts, index, others).get("rdf/graph.nt"):
-                rdf.add(nt)
+        def take(index: str, chunk_parts: dict[str, Any]) -> None:
+            for sink in sinks:
+                sink.add(index, chunk_parts[sink.name])
         with open(work / PAPERS_FILE, "w", encoding="utf-8") as papers_out, \
                 open(work / "extraction.jsonl", "w", encoding="utf-8") as records_out:
             chunks = _chunks(spool, chunk_size)
@@ -261,34 +233,21 @@ def _build(
         # the entities' parts go first among the parts of each output ("0000000-..." sorts first)
         for number, entity_rows in enumerate(entities.rows(), 1):
             add_counts(counts, entity_rows)
-            take(f"{0:07d}-{number:05d}", encode_parts([entity_rows], exports, encoding))
+            take(f"{0:07d}-{number:05d}", encode_parts([entity_rows], sinks_for(exports), encoding))
         del entities
-        tables.close()
-        encoding["append cypher"] = tables.seconds
         lap("analyze")
-        rdf.finish()
-        encoding["load rdf"] = rdf.seconds
-        lap("rdf")
-        _give_back_memory()
-        write_cypher_store(work / "cypher", parts / "cypher")
-        lap("cypher")
-        if rdf_exports := [name for name in exports if name in ("ttl", "jsonld")]:
-            export_rdf(open_store(work / "rdf"), work / "rdf", rdf_exports)
-        if "graphml" in exports:
-            merge_graphml(work / "graph.graphml", _parts_of(parts, "graphml/graph.xml"))
-        if "neo4j" in exports:
-            merge_neo4j_csvs(work / "neo4j", {
-                path.name + ".csv": sorted(path.glob("*.csv")) for path in (parts / "neo4j").iterdir()
-            } if (parts / "neo4j").exists() else {})
-        lap("exports")
+        for sink in sinks:
+            sink.finish(work)
+            lap(sink.stage)
+            encoding |= sink.seconds
         seconds |= {stage: round(spent, 3) for stage, spent in sorted(encoding.items())}
         shutil.rmtree(parts)
         nodes, edges = (dict(sorted(c.items())) for c in counts)
         manifest = {"kind": KIND, "kg_version": __version__, "papers": total, "nodes": nodes, "edges": edges}
         (work / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     except BaseException:
-        if rdf is not None:
-            rdf.close()
+        for sink in sinks:
+            sink.close()
         shutil.rmtree(work, ignore_errors=True)
         raise
     try:
@@ -313,15 +272,3 @@ def _combined(*reports: IngestReport) -> IngestReport:
         name.name: sum((getattr(report, name.name) for report in reports[1:]), getattr(reports[0], name.name))
         for name in dataclasses.fields(IngestReport)
     })
-
-
-def _give_back_memory() -> None:
-    """Hand the memory the analysis freed back to the system before LadybugDB's bulk load
-    takes its own: Arrow's allocator and glibc's keep freed memory for reuse, which the load,
-    with an allocator of its own, cannot use (a quarter of the build's memory at 10k papers)."""
-    gc.collect()
-    pa.default_memory_pool().release_unused()
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        pass

@@ -3,7 +3,7 @@
 import pyoxigraph
 import pytest
 
-from kg.stores.rdf_store import RdfLoader
+from kg.stores.rdf_loader import RdfLoader
 
 
 def _parts(folder, count):

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 import networkx as nx
 
 from kg.graph import EDGE_TYPES, NODE_PROPERTIES, GraphRows
+from kg.stores.sink import PartFiles, Sink
 
 NEO4J_TYPES = {"STRING": "", "INT64": ":long", "DOUBLE": ":double", "BOOLEAN": ":boolean", "STRING[]": ":string[]"}
 ARRAY_DELIMITER = ";"
@@ -174,6 +175,55 @@ def merge_neo4j_csvs(folder: Path, parts: dict[str, list[Path]]) -> list[Path]:
     command += [f"--relationships={p.name}" for p in written if p.name.startswith("relationships_")]
     (folder / "import.sh").write_text("#!/bin/sh\n# Run from this folder, with the Neo4j server stopped.\n" + " \\\n  ".join(command) + "\n")
     return written
+
+
+class GraphmlSink(Sink):
+    """graph.graphml: each chunk's GraphML elements kept as a file, merged in order at the end."""
+
+    name = export = "graphml"
+
+    def __init__(self, scratch: Path, exports: tuple[str, ...] = ()):
+        self.parts, self.seconds = PartFiles(scratch, ".xml"), {}
+
+    @staticmethod
+    def encode(rows: list[GraphRows]) -> bytes:
+        """The rows as GraphML elements, one paper after another (see `graphml_part`)."""
+        return b"".join(map(graphml_part, rows))
+
+    def add(self, index: str, part: bytes) -> None:
+        self.parts.write(index, part)
+
+    def finish(self, folder: Path) -> None:
+        merge_graphml(Path(folder, "graph.graphml"), self.parts.paths())
+
+
+class Neo4jCsvSink(Sink):
+    """neo4j/: each chunk's CSV bodies kept as files, one folder per CSV, merged in order under
+    their headers at the end, with import.sh."""
+
+    name = export = "neo4j"
+
+    def __init__(self, scratch: Path, exports: tuple[str, ...] = ()):
+        self.scratch, self.seconds = Path(scratch), {}
+        self.parts: dict[str, PartFiles] = {}
+
+    @staticmethod
+    def encode(rows: list[GraphRows]) -> dict[str, bytes]:
+        """The rows as CSV bodies by file name, one paper after another (see `neo4j_csv_parts`)."""
+        bodies: dict[str, bytes] = {}
+        for paper in rows:
+            for name, data in neo4j_csv_parts(paper).items():
+                bodies[name] = bodies.get(name, b"") + data
+        return bodies
+
+    def add(self, index: str, part: dict[str, bytes]) -> None:
+        for name, data in part.items():
+            if name not in self.parts:
+                self.parts[name] = PartFiles(self.scratch / Path(name).stem, ".csv")
+            self.parts[name].write(index, data)
+
+    def finish(self, folder: Path) -> None:
+        merge_neo4j_csvs(Path(folder, "neo4j"), {name: parts.paths() for name, parts in self.parts.items()})
 
 
 def read_graphml(path: Path) -> nx.MultiDiGraph:

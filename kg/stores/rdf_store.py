@@ -1,8 +1,8 @@
 """The RDF store: the graph as N-Triples, bulk-loaded into Oxigraph (pyoxigraph) for SPARQL.
 
 Rows are written as N-Triples text directly (one part per chunk of papers), which streams;
-each part is bulk-loaded as it comes and appended to graph.nt. The Turtle and JSON-LD
-exports are dumped from the loaded store.
+kg/stores/rdf_loader.py bulk-loads each part as it comes and dumps the Turtle and JSON-LD
+exports from the loaded store.
 
 Vocabulary: schema.org for papers (`schema:ScholarlyArticle`) and data sets
 (`schema:Dataset`), SKOS for concepts (`skos:Concept`, `skos:broader`, `skos:exactMatch`),
@@ -17,11 +17,7 @@ with evidence also gets an `rdf:Statement` that carries its properties.
 from __future__ import annotations
 
 import hashlib
-import queue
 import re
-import shutil
-import threading
-import time
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
@@ -161,71 +157,6 @@ def statement_iri(start: str, kind: str, end: str) -> str:
     of its ends (as N-Triples terms, which hold no "|")."""
     digest = hashlib.sha1("|".join((start, kind, end)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return str(DATA[f"statement/{digest}"])
-
-
-class RdfLoader:
-    """Bulk-loads N-Triples parts into the Oxigraph store of `folder` on a background thread
-    as a build writes them (pyoxigraph lets go of the GIL while it loads, so extraction goes
-    on meanwhile). Each loaded part is appended to graph.nt when `keep` is set, and removed:
-    the parts never take more room than the one file."""
-
-    def __init__(self, folder: Path, *, keep: bool = True):
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.store = pyoxigraph.Store(str(self.folder / "oxigraph"))
-        self.keep = keep
-        self.seconds = 0.0  # time spent loading
-        self._error: BaseException | None = None
-        self._parts: queue.Queue[Path | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._load, name="rdf-loader", daemon=True)
-        self._thread.start()
-
-    def _load(self) -> None:
-        merged = open(self.folder / "graph.nt", "wb") if self.keep else None
-        try:
-            while (part := self._parts.get()) is not None:
-                if self._error is not None:
-                    continue
-                start = time.perf_counter()
-                try:
-                    self.store.bulk_load(path=str(part), format=pyoxigraph.RdfFormat.N_TRIPLES)
-                    if merged is not None:
-                        with open(part, "rb") as handle:
-                            shutil.copyfileobj(handle, merged, 1 << 20)
-                    part.unlink()
-                except BaseException as error:  # raised again by finish()
-                    self._error = error
-                self.seconds += time.perf_counter() - start
-        finally:
-            if merged is not None:
-                merged.close()
-
-    def add(self, part: Path) -> None:
-        """Queue one N-Triples file for loading (and merging into graph.nt)."""
-        self._parts.put(part)
-
-    def finish(self) -> None:
-        """Wait until every queued part is loaded, flush the store and close it (an open store
-        goes on compacting in the background, on cores the rest of the build wants)."""
-        self.close()
-        if self._error is not None:
-            raise self._error
-        self.store.flush()
-        self.store = None
-
-    def close(self) -> None:
-        """Stop the loading thread (once the parts queued so far are done)."""
-        if self._thread.is_alive():
-            self._parts.put(None)
-            self._thread.join()
-
-
-def export_rdf(store: pyoxigraph.Store, folder: Path, formats: list[str]) -> None:
-    """Dump an Oxigraph store as folder/graph.ttl and/or graph.jsonld ("ttl", "jsonld")."""
-    prefixes = {"kg": str(KG), "skos": str(SKOS), "schema": str(SDO), "prov": str(PROV), "rdf": str(RDF)}
-    for name in formats:
-        fmt = {"ttl": pyoxigraph.RdfFormat.TURTLE, "jsonld": pyoxigraph.RdfFormat.JSON_LD}[name]
-        store.dump(str(Path(folder, f"graph.{name}")), fmt, from_graph=pyoxigraph.DefaultGraph(), prefixes=prefixes)
 
 
 def open_store(folder: Path) -> pyoxigraph.Store:
