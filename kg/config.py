@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 # Longest line or record a reader accepts; anything longer is reported as bad input
 # rather than read into memory (a real abstract is a few kilobytes).
 MAX_RECORD_BYTES = 4 * 1024 * 1024
@@ -21,10 +23,12 @@ SNIFF_BYTES = 64 * 1024
 # Input formats `kg ingest` reads; `--format` takes one of these names.
 FORMATS = ("listing", "jsonl", "csv", "arxiv", "pubmed", "bibtex", "openalex")
 
+# The data the package ships (package data, installed with it): kg/data/.
+DATA_DIR = Path(__file__).resolve().parent / "data"
 # The ontology: a folder of SKOS Turtle files, one concept scheme per entity type.
-ONTOLOGY_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent / "ontology"
-# The query library: NAME.cypher and NAME.sparql files.
-QUERIES_DIR = ONTOLOGY_DIR.parent / "queries"
+ONTOLOGY_DIR = DATA_DIR / "ontology"
+# The query library: NAME.cypher and NAME.sparql files, and the Neo4j Browser style.
+QUERIES_DIR = DATA_DIR / "queries"
 # Concept IRIs are CONCEPT_NAMESPACE + type + "/" + slug; new entities minted by the linker
 # live under NEW_ENTITY_NAMESPACE + type + "/" + slug. A placeholder base until the project
 # has a permanent one.
@@ -53,7 +57,8 @@ FOLD_INTO_NARROWER = ("disease",)
 
 # Phrases where a label of the ontology is an ordinary word: matches inside them are dropped
 # ("on the other hand" is no organ, "joint training" no joint, "pathologies" are findings,
-# not the modality). Regular expressions, matched case-insensitively.
+# not the modality). Regular expressions, matched case-insensitively; each needs an example
+# that must match and one that must not in tests/test_not_mentions.py.
 NOT_MENTIONS = (
     r"\bon the other hand\b",
     r"\b(?:at|in) hand\b",

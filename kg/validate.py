@@ -1,4 +1,4 @@
-"""Validation of a build's RDF graph against the SHACL shapes in `ontology/shapes.ttl`."""
+"""Validation of a build's RDF graph against the SHACL shapes in `kg/data/ontology/shapes.ttl`."""
 
 from __future__ import annotations
 

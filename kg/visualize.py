@@ -1,7 +1,7 @@
 """Pictures of a build: an interactive graph page (Neo4j's neo4j-viz, which draws the way Neo4j
 Browser does) and PNG charts of what the graph holds (matplotlib).
 
-Colours come from the Neo4j Browser style in `queries/neo4j-browser.grass`, so a label looks
+Colours come from the Neo4j Browser style in `kg/data/queries/neo4j-browser.grass`, so a label looks
 the same in the page, in the charts and in Neo4j Browser.
 
 Text from the graph and the command line goes into the page as text only: the title is

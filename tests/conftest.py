@@ -10,6 +10,23 @@ from kg.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+# 28 medical-imaging abstracts written for the tests: every library query answers on their build.
+CORPUS = FIXTURES / "corpus.jsonl"
+# The 7 papers of three ingest fixtures (arXiv XML, PubMed XML, JSON Lines).
+SMALL_INPUTS = [FIXTURES / "ingest" / name for name in ("arxiv.xml", "pubmed.xml", "papers.jsonl")]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--slow", action="store_true", help="also run the tests marked slow (minutes, not seconds)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with pytest --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture
@@ -39,13 +56,31 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def build_with_cli(inputs: list[Path], out: Path) -> Path:
+    """`kg build INPUTS --out OUT` in-process; returns OUT."""
+    result = CliRunner().invoke(main, ["build", *map(str, inputs), "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory) -> Path:
+    """The build of the test corpus, made once for the whole run. Read it; copy it
+    (shutil.copytree) before changing it."""
+    return build_with_cli([CORPUS], tmp_path_factory.mktemp("corpus") / "graph")
+
+
+@pytest.fixture(scope="session")
+def small_store(tmp_path_factory) -> Path:
+    """The build of the 7 papers of SMALL_INPUTS, made once for the whole run; copy it before
+    changing it."""
+    return build_with_cli(SMALL_INPUTS, tmp_path_factory.mktemp("small") / "graph")
+
+
 @pytest.fixture(scope="session")
 def seed_store(tmp_path_factory):
-    """A build of the four seed pages, shared by the tests that need the real corpus."""
+    """A build of the four seed pages, for the extra tests that need the real corpus."""
     path = SHARED / "seeds"
     if not path.is_dir():
         pytest.skip("the shared seed pages are not beside this checkout")
-    out = tmp_path_factory.mktemp("seeds") / "graph"
-    result = CliRunner().invoke(main, ["build", str(path), "--out", str(out)], catch_exceptions=False)
-    assert result.exit_code == 0, result.stderr
-    return out
+    return build_with_cli([path], tmp_path_factory.mktemp("seeds") / "graph")

@@ -37,7 +37,7 @@ def test_oxigraph_serves_the_store_read_only(services):
 
 def test_neo4j_allows_no_more_apoc_than_kg_calls(services):
     used = set()
-    for path in [ROOT / "kg" / "stores" / "neo4j_loader.py", *sorted((ROOT / "queries").glob("*.cypher"))]:
+    for path in [ROOT / "kg" / "stores" / "neo4j_loader.py", *sorted((ROOT / "kg" / "data" / "queries").glob("*.cypher"))]:
         used |= set(re.findall(r"apoc\.[\w.]+", path.read_text(encoding="utf-8")))
     environment = {key: str(value) for key, value in services["neo4j"].get("environment", {}).items()}
     assert not any("unrestricted" in key.lower() for key in environment)

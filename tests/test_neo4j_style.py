@@ -5,7 +5,7 @@ from pathlib import Path
 
 from kg.graph import NODE_PROPERTIES
 
-STYLE = Path(__file__).resolve().parents[1] / "queries" / "neo4j-browser.grass"
+STYLE = Path(__file__).resolve().parents[1] / "kg" / "data" / "queries" / "neo4j-browser.grass"
 
 
 def test_every_label_has_a_colour_and_a_caption_of_an_existing_property():

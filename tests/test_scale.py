@@ -1,18 +1,21 @@
 """A build at scale: papers stream through in chunks, worker processes and a Dask cluster give
-the same stores as one process, and few chunks are ever in flight."""
+the same stores as one process, and few chunks are ever in flight.
+
+The check with a Dask cluster of worker processes starts a spaCy pipeline in each
+process, which takes half a minute: it runs with `pytest --slow`."""
 
 from pathlib import Path
 
 import pyoxigraph
 import pytest
 
-from conftest import FIXTURES
+from conftest import SMALL_INPUTS
 from kg.build import build
 from kg.executors import run_in_order
 from kg.ingest import PaperSet, PaperSpool, read_papers
 from kg.stores.cypher_store import connect, run_query
 
-INPUTS = [FIXTURES / "ingest" / name for name in ("arxiv.xml", "pubmed.xml", "papers.jsonl")]
+INPUTS = SMALL_INPUTS
 
 
 def exports(folder: Path) -> dict[str, bytes]:
@@ -37,16 +40,28 @@ def one_process(tmp_path_factory):
     return out
 
 
-def test_chunks_and_worker_processes_change_nothing(one_process, tmp_path):
-    in_one_chunk, on_workers = tmp_path / "one-chunk", tmp_path / "workers"
-    build(INPUTS, in_one_chunk, chunk_size=1000)
-    build(INPUTS, on_workers, chunk_size=2, jobs=2)
-    assert exports(in_one_chunk) == exports(one_process) == exports(on_workers)
-    assert store_contents(on_workers) == store_contents(one_process)
+def test_chunks_and_worker_processes_change_nothing(one_process, small_store, tmp_path):
+    on_workers, sizes = tmp_path / "workers", []
+    build(INPUTS, on_workers, chunk_size=2, jobs=2, on_chunk=sizes.append)
+    assert sizes == [2, 2, 2, 1]
+    # small_store is the command line's build, in one chunk of the default size
+    assert exports(small_store) == exports(one_process) == exports(on_workers)
+    assert store_contents(on_workers) == store_contents(one_process) == store_contents(small_store)
     assert len(store_contents(one_process)[0]) > 50
 
 
 def test_a_dask_cluster_builds_the_same_stores(one_process, tmp_path):
+    """Through a scheduler to a worker thread of this process (which has spaCy loaded already)."""
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        report = build(INPUTS, tmp_path / "dask", chunk_size=2, executor="dask", scheduler=cluster.scheduler_address)
+    assert report.papers == 7
+    assert exports(tmp_path / "dask") == exports(one_process)
+    assert store_contents(tmp_path / "dask") == store_contents(one_process)
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_of_worker_processes_builds_the_same_stores(one_process, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
         report = build(INPUTS, tmp_path / "dask", chunk_size=2, executor="dask", scheduler=cluster.scheduler_address)
@@ -85,7 +100,9 @@ def test_the_spool_holds_the_papers_a_set_holds(seeds, tmp_path):
 
 
 def test_the_build_command_shows_a_progress_bar_with_rate_and_eta(run_kg, tmp_path):
-    result = run_kg("build", *INPUTS, "--out", tmp_path / "graph", "--jobs", "2", "--progress")
+    # the bar counts the papers of each chunk as it comes back, from this process or a worker
+    # (test_chunks_and_worker_processes_change_nothing checks what workers send back)
+    result = run_kg("build", *INPUTS, "--out", tmp_path / "graph", "--progress")
     assert result.exit_code == 0, result.stderr
     bar = result.stderr.replace("\r", "\n")
     assert "7/7" in bar and "papers/s" in bar and "<00:00" in bar

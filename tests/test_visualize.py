@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
 from kg.graph import NODE_PROPERTIES
 from kg.visualize import label_colours
 
@@ -16,15 +15,9 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    from click.testing import CliRunner
-
-    from kg.cli import main
-
-    out = tmp_path_factory.mktemp("viz") / "graph"
-    inputs = [str(FIXTURES / "ingest" / name) for name in ("arxiv.xml", "pubmed.xml", "papers.jsonl")]
-    CliRunner().invoke(main, ["build", *inputs, "--out", str(out)], catch_exceptions=False)
-    return out
+def store(corpus_store):
+    """The build of the test corpus, shared by the whole run (these tests only read it)."""
+    return corpus_store
 
 
 def png_colours(path: Path) -> set[tuple[int, int, int]]:
