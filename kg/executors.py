@@ -55,9 +55,12 @@ def _on_processes(function: Callable[[T], R], chunks: Iterable[T], jobs: int) ->
     # process: a worker replaced late in a long build would otherwise start as a copy of all
     # the entities merged here so far, and its garbage collector would touch (and so really
     # copy) every page of them.
+    # Nothing is preloaded in the server: importing the build's modules there starts threads
+    # (pyarrow's allocator has a background thread), and a process forked from a threaded one
+    # can inherit a lock held by a thread that is not copied, and hang. Each worker imports
+    # what it needs when it unpickles its first task.
     context = multiprocessing.get_context("forkserver")
-    module = getattr(getattr(function, "func", function), "__module__", "__main__")  # a partial's function
-    context.set_forkserver_preload([] if module == "__main__" else [module])
+    context.set_forkserver_preload([])
     with context.Pool(jobs, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
         yield from _in_order(lambda chunk: pool.apply_async(function, (chunk,)), lambda job: job.get(), chunks, 2 * jobs)
 
