@@ -80,6 +80,8 @@ NOT_MENTIONS = (
 # `kg build` analyzes papers in chunks of this many: a chunk is the unit of work a worker
 # process or Dask task gets, and of the parts the bulk-loadable outputs are written in.
 CHUNK_PAPERS = 1000
+# How long `--executor dask` waits to reach its scheduler before it gives up.
+DASK_CONNECT_SECONDS = 5
 
 # The file exports `kg build` writes besides the two stores; `--exports` picks some of them.
 EXPORTS = ("nt", "ttl", "jsonld", "graphml", "neo4j")

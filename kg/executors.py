@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from kg import config
 from kg.records import KGError
 
 T = TypeVar("T")
@@ -73,7 +74,7 @@ def _on_dask(function: Callable[[T], R], chunks: Iterable[T], scheduler: str | N
     except ImportError:
         raise KGError("the Dask executor needs dask.distributed: pip install 'kg[dask]'") from None
     try:
-        client = Client(scheduler, timeout="5s")
+        client = Client(scheduler, timeout=f"{config.DASK_CONNECT_SECONDS}s")
     except OSError as error:
         raise KGError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
     with client:

@@ -10,6 +10,7 @@ import pyoxigraph
 import pytest
 
 from conftest import SMALL_INPUTS
+from kg import config
 from kg.build import build
 from kg.executors import run_in_order
 from kg.ingest import PaperSet, PaperSpool, read_papers
@@ -113,8 +114,9 @@ def test_the_build_command_shows_a_progress_bar_with_rate_and_eta(run_kg, tmp_pa
     (["--scheduler", "tcp://127.0.0.1:8786"], "--scheduler is for --executor dask"),
     (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"], "cannot reach the Dask scheduler at tcp://127.0.0.1:9"),
 ])
-def test_dask_settings_that_cannot_work_are_one_clear_line(run_kg, tmp_path, args, message):
+def test_dask_settings_that_cannot_work_are_one_clear_line(run_kg, tmp_path, args, message, monkeypatch):
     pytest.importorskip("dask.distributed")
+    monkeypatch.setattr(config, "DASK_CONNECT_SECONDS", 0.5)  # nothing listens there: do not wait 5 s
     result = run_kg("build", *INPUTS, "--out", tmp_path / "graph", *args)
     assert result.exit_code in (1, 2) and message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "graph").exists() and list(tmp_path.iterdir()) == []
