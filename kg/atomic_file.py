@@ -47,12 +47,12 @@ def write_atomically(path: str | Path, *, binary: bool = False) -> Iterator[IO[A
     except FileNotFoundError:
         mode = None
     except OSError as error:  # a loop of links, a folder on the way that cannot be searched
-        raise OutputError(f"{path}: cannot write: {error.strerror}") from None
+        raise _cannot_write(path, error) from None
     if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
         try:
             handle = open(path, *_mode(binary))
         except OSError as error:
-            raise OutputError(f"{path}: cannot write: {error.strerror}") from None
+            raise _cannot_write(path, error) from None
         with handle:
             yield handle
         return
@@ -63,7 +63,7 @@ def write_atomically(path: str | Path, *, binary: bool = False) -> Iterator[IO[A
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as error:
-        raise OutputError(f"{path}: cannot write: {error.strerror}") from None
+        raise _cannot_write(path, error) from None
     try:
         if mode is None:
             umask = os.umask(0)
@@ -111,6 +111,10 @@ def _descriptor(number: int, binary: bool) -> Iterator[IO[Any]]:
     try:
         handle = os.fdopen(os.dup(number), *_mode(binary))
     except OSError as error:
-        raise OutputError(f"/dev/fd/{number}: cannot write: {error.strerror}") from None
+        raise _cannot_write(f"/dev/fd/{number}", error) from None
     with handle:
         yield handle
+
+
+def _cannot_write(path: str | Path, error: OSError) -> OutputError:
+    return OutputError(f"{path}: cannot write: {error.strerror}")

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import __version__, config
-from kg.build_folder import KIND, install, only_build_into, prepare, target_folder, work_folder
+from kg.build_folder import KIND, MANIFEST, PAPERS_FILE, install, only_build_into, prepare, target_folder, work_folder
 from kg.executors import run_in_order
 from kg.analysis import Analyzer
 from kg.graph import EntityGraph, GraphRows, add_counts, paper_rows
@@ -58,7 +58,6 @@ from kg.stores.exports import GraphmlSink, Neo4jCsvSink
 from kg.stores.rdf_loader import RdfSink
 from kg.stores.sink import Sink
 
-PAPERS_FILE = "papers.jsonl"
 # every store and export a build can write, in the order they finish (see kg/stores/sink.py)
 SINKS: tuple[type[Sink], ...] = (RdfSink, CypherSink, GraphmlSink, Neo4jCsvSink)
 
@@ -162,9 +161,12 @@ def build(
     exports, paths = tuple(exports), [Path(path) for path in paths]
     target = target_folder(Path(out), paths)
     with only_build_into(target, Path(out)):
-        return _build(paths, Path(out), target, format=format, skip_bad=skip_bad, jobs=jobs, executor=executor,
-                      scheduler=scheduler, chunk_size=chunk_size, exports=exports, on_start=on_start, on_chunk=on_chunk,
-                      ontology_dir=ontology_dir)
+        try:
+            return _build(paths, Path(out), target, format=format, skip_bad=skip_bad, jobs=jobs, executor=executor,
+                          scheduler=scheduler, chunk_size=chunk_size, exports=exports, on_start=on_start,
+                          on_chunk=on_chunk, ontology_dir=ontology_dir)
+        except OSError as error:  # such as a full disk
+            raise KGError(f"--out {out}: {error.filename or ''}: {error.strerror or error}") from None
 
 
 def _build(
@@ -172,14 +174,11 @@ def _build(
     scheduler: str | None, chunk_size: int, exports: tuple[str, ...], on_start: Callable[[int], None] | None,
     on_chunk: Callable[[int], None] | None, ontology_dir: Path | None,
 ) -> BuildReport:
-    try:
-        prepare(target, Path(out), paths)
-        previous = target / PAPERS_FILE
-        before = _count_papers(target)
-        work = work_folder(target)
-        work.mkdir(parents=True)
-    except OSError as error:
-        raise KGError(f"--out {out}: {error.filename}: {error.strerror or error}") from None
+    prepare(target, Path(out), paths)
+    previous = target / PAPERS_FILE
+    before = _count_papers(target)
+    work = work_folder(target)
+    work.mkdir(parents=True)
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     sinks: list[Sink] = []
@@ -207,8 +206,8 @@ def _build(
             _analyzer(ontology_dir)  # made before the progress bar starts; worker processes make their own
         parts, counts, encoding = work / ".parts", ({}, {}), {}
         entities = EntityGraph(load_ontology(ontology_dir))
-        for sink_class in sinks_for(exports):
-            sinks.append(sink_class(parts / sink_class.name, exports))
+        sink_classes = sinks_for(exports)
+        sinks += [sink_class(parts / sink_class.name, exports) for sink_class in sink_classes]
 
         def take(index: str, chunk_parts: dict[str, Any]) -> None:
             for sink in sinks:
@@ -233,7 +232,7 @@ def _build(
         # the entities' parts go first among the parts of each output ("0000000-..." sorts first)
         for number, entity_rows in enumerate(entities.rows(), 1):
             add_counts(counts, entity_rows)
-            take(f"{0:07d}-{number:05d}", encode_parts([entity_rows], sinks_for(exports), encoding))
+            take(f"{0:07d}-{number:05d}", encode_parts([entity_rows], sink_classes, encoding))
         del entities
         lap("analyze")
         for sink in sinks:
@@ -244,7 +243,7 @@ def _build(
         shutil.rmtree(parts)
         nodes, edges = (dict(sorted(c.items())) for c in counts)
         manifest = {"kind": KIND, "kg_version": __version__, "papers": total, "nodes": nodes, "edges": edges}
-        (work / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        (work / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     except BaseException:
         for sink in sinks:
             sink.close()

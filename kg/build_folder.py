@@ -25,10 +25,11 @@ from kg.records import KGError
 
 KIND = "kg build"  # the "kind" of every build's manifest.json
 MANIFEST = "manifest.json"
+PAPERS_FILE = "papers.jsonl"  # the papers a build holds, which the next build into it reads
 # what the manifest of a build made before it said its kind holds
 OLDER_MANIFEST_KEYS = ("kg_version", "papers", "nodes", "edges")
 # what a build writes in its work folder (the Cypher store may leave files named after it)
-WORK_ENTRIES = {"papers.jsonl", "extraction.jsonl", MANIFEST, "graph.graphml", "rdf", "neo4j", ".parts"}
+WORK_ENTRIES = {PAPERS_FILE, "extraction.jsonl", MANIFEST, "graph.graphml", "rdf", "neo4j", ".parts"}
 WORK_PREFIXES = ("cypher", ".papers.sqlite")
 
 

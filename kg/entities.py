@@ -40,6 +40,10 @@ class EntitySet:
     def __getitem__(self, iri: str) -> Entity:
         return replace(self._first[iri], aliases=tuple(self._aliases[iri]))
 
+    def type_of(self, iri: str) -> str:
+        """The entity's type, without merging its aliases into a new Entity."""
+        return self._first[iri].type
+
     def ids(self) -> Iterable[str]:
         """The ids, in the order they first came."""
         return self._first.keys()

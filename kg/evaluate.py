@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.formats.lines import read_lines, utf8_problem
-from kg.records import ENTITY_TYPES, BadInput, normalize_title
-from kg.text import match_key
+from kg.records import ENTITY_TYPES, BadInput
+from kg.text import match_key, normalize_title
 
 
 def _keys(entity: dict[str, Any]) -> set[str]:

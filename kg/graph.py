@@ -145,14 +145,14 @@ def paper_rows(analysis: PaperAnalysis, ontology: Ontology) -> GraphRows:
             }
         mentions[item.entity_id]["mention_count"] += 1
     for iri, edge in mentions.items():
-        rows.add_edge("MENTIONS", "Paper", ENTITY_LABELS[entities[iri].type], edge)
+        rows.add_edge("MENTIONS", "Paper", ENTITY_LABELS[entities.type_of(iri)], edge)
     for entity in analysis.entities:
         entities.add(Entity(entity.id, entity.type, entity.name))
     for relation in analysis.relations:
         for end in (relation.subject, relation.object):
             if end not in entities and end in ontology.concepts and ontology[end].type in ENTITY_LABELS:
                 entities.add(Entity(end, ontology[end].type, ontology[end].label))
-        label = {iri: ENTITY_LABELS[entities[iri].type] for iri in (relation.subject, relation.object) if iri in entities}
+        label = {iri: ENTITY_LABELS[entities.type_of(iri)] for iri in (relation.subject, relation.object) if iri in entities}
         start = "Paper" if relation.subject == paper.id else label.get(relation.subject)
         end_label, kind = label.get(relation.object), relation.predicate
         if start is None or end_label is None or not _allowed(kind, start, end_label):
@@ -175,7 +175,7 @@ def paper_rows(analysis: PaperAnalysis, ontology: Ontology) -> GraphRows:
         rows.add_edge("REPORTS", "Paper", "Result", {"from": paper.id, "to": node})
         for target, edge in ((result.metric, "MEASURES"), (result.model, "FOR_MODEL"), (result.dataset, "ON_DATASET")):
             if target:
-                rows.add_edge(edge, "Result", ENTITY_LABELS[entities[target].type], {"from": node, "to": target})
+                rows.add_edge(edge, "Result", ENTITY_LABELS[entities.type_of(target)], {"from": node, "to": target})
     rows.entities = list(entities)
     return rows
 
@@ -201,7 +201,7 @@ class EntityGraph:
                 self.edges.setdefault((iri, "PART_OF" if kind == "organ" else "BROADER", parent), None)
 
     def _label(self, iri: str) -> str:
-        return ENTITY_LABELS[self.entities[iri].type]
+        return ENTITY_LABELS[self.entities.type_of(iri)]
 
     def add(self, rows: GraphRows) -> None:
         """Merge the entities and entity edges of one paper's (or many papers') rows."""

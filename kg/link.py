@@ -128,5 +128,5 @@ def reported_entities(linked: Iterable[LinkedMention], ontology: Ontology) -> li
                 continue
             name = ontology[iri].label
         pairs.append((item, Entity(iri, kind, name, item.mention.aliases)))
-    entities = EntitySet(entity for _, entity in pairs)
-    return [(item, entities[entity.id]) for item, entity in pairs]
+    merged = {entity.id: entity for entity in EntitySet(entity for _, entity in pairs)}
+    return [(item, merged[entity.id]) for item, entity in pairs]

@@ -263,5 +263,3 @@ class PaperAnalysis:
             "relations": [relation.to_dict(self.paper) for relation in self.relations],
         }
 
-
-from kg.text import normalize_title  # noqa: E402,F401  # until kg.evaluate imports it from kg.text

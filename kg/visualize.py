@@ -58,13 +58,9 @@ def caption(data: dict[str, Any]) -> str:
 
 
 def find_node(graph: nx.MultiDiGraph, key: str) -> str:
-    """A node by id (as given, or as graph.graphml holds it), or by name or title
-    (case-insensitive)."""
-    from kg.stores.exports import graphml_text
-
-    for name in (key, graphml_text(key)):
-        if name in graph:
-            return name
+    """A node by id, or by name or title (case-insensitive)."""
+    if key in graph:
+        return key
     wanted = key.lower()
     for node, data in graph.nodes(data=True):
         if wanted in ((data.get("name") or "").lower(), (data.get("title") or "").lower()):

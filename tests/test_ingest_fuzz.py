@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.records import normalize_title
+from kg.text import normalize_title
 
 CASES_PER_FORMAT = 40
 TOPICS = ["lung nodules", "brain tumours", "liver lesions", "retinal images", "knee radiographs"]

@@ -109,7 +109,7 @@ def test_control_characters_in_ids_and_titles_keep_the_graphml_readable(tmp_path
     from kg.extract import load_ontology
     from kg.graph import EntityGraph
     from kg.records import Paper
-    from kg.stores.exports import graphml_part, merge_graphml, read_graphml
+    from kg.stores.exports import graphml_part, graphml_text, merge_graphml, read_graphml
     from kg.visualize import find_node, graph_page, neighbourhood, overview, write_charts
 
     # ingest may refuse such text; the GraphML writer must not depend on it
@@ -134,7 +134,7 @@ def test_control_characters_in_ids_and_titles_keep_the_graphml_readable(tmp_path
     assert len(write_charts(graph, tmp_path / "charts")) == 3  # what `kg stats --plot` draws
 
     # what `kg viz` draws (it reads the Cypher store; this graph is only GraphML)
-    for part in (overview(graph), neighbourhood(graph, find_node(graph, "c\x01x"))):
+    for part in (overview(graph), neighbourhood(graph, find_node(graph, graphml_text("c\x01x")))):
         assert "c\\\\u0001x" in graph_page(part)
 
 

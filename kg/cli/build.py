@@ -65,11 +65,8 @@ def build_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool, 
     bar = tqdm(total=0, unit=" papers", desc="extracting", file=sys.stderr, disable=None if progress is None else not progress,
                dynamic_ncols=True, mininterval=0.5)
     with bar:
-        try:
-            report = build(paths, out, format=format_, skip_bad=skip_bad, jobs=jobs or os.cpu_count() or 1, executor=executor,
-                           scheduler=scheduler, exports=chosen, on_start=lambda n: bar.reset(total=n), on_chunk=bar.update)
-        except OSError as error:  # such as a full disk
-            raise KGError(f"--out {out}: {error.filename or ''}: {error.strerror or error}") from None
+        report = build(paths, out, format=format_, skip_bad=skip_bad, jobs=jobs or os.cpu_count() or 1, executor=executor,
+                       scheduler=scheduler, exports=chosen, on_start=lambda n: bar.reset(total=n), on_chunk=bar.update)
     report_input(report.ingest)
     nodes = ", ".join(f"{n} {label}" for label, n in report.nodes.items())
     click.echo(

@@ -117,10 +117,10 @@ class CypherSink(Sink):
 
     def add(self, index: str, part: dict[str, bytes]) -> None:
         self.tables.add(part)
-        self.seconds["append cypher"] = self.tables.seconds
 
     def finish(self, folder: Path) -> None:
         self.close()
+        self.seconds["append cypher"] = self.tables.seconds
         _give_back_memory()
         write_cypher_store(Path(folder, "cypher"), self.scratch)
 
