@@ -61,7 +61,7 @@ class PaperSet:
                 self._move(other, slot)
             merged = merge_papers(merged, paper)
             self._put(slot, merged)
-        self._index({*keys, *identity_keys(merged)}, slot)
+        self._index({*keys, *identity_keys(merged)} if slots else set(keys), slot)
         return bool(slots)
 
     def __iter__(self) -> Iterator[Paper]:

@@ -183,11 +183,14 @@ def given_id(paper: Paper) -> str | None:
 def identity_keys(paper: Paper) -> list[str]:
     """Every key under which another copy of this paper could be recognised; the title key
     comes last, and matches only a copy that `may_merge_by_title` allows."""
-    keys = [f"id:{paper.id}"] * _has_given_id(paper)  # else the id is one of the keys below
+    title = f"title:{title_key(paper.title)}"  # hashed once: it is also the id of a paper with no other
+    derived = paper_id(doi=paper.doi, arxiv_id=paper.arxiv_id, pmid=paper.pmid) if (
+        paper.doi or paper.arxiv_id or paper.pmid) else title
+    keys = [f"id:{paper.id}"] * (paper.id != derived)  # else the id is one of the keys below
     keys += [f"doi:{paper.doi}"] * bool(paper.doi)
     keys += [f"arxiv:{paper.arxiv_id}"] * bool(paper.arxiv_id)
     keys += [f"pmid:{paper.pmid}"] * bool(paper.pmid)
-    return keys + [f"title:{title_key(paper.title)}"]
+    return keys + [title]
 
 
 def may_merge_by_title(first: Paper, second: Paper) -> bool:

@@ -10,7 +10,7 @@ without being decoded whole.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 from kg import config
@@ -21,6 +21,8 @@ from kg.records import BadInput, Paper, Skipped
 WorkRecord = Callable[[dict[str, Any], str, str], Paper | Skipped | BadInput]
 
 _SPACE = re.compile(r"[ \t\r\n]*")
+_NON_SPACE = re.compile(r"\S")
+_LATER_LINE = re.compile(r"\n\s*\S")
 _WORK_START = re.compile(r"[\[,][ \t\r\n]*(\{)")
 _RESULTS = re.compile(r'"results"[ \t\r\n]*:[ \t\r\n]*\[')
 _OPENERS = re.compile(r'(?:[\[{\s]++|"(?:[^"\\]++|\\.)*+"[ \t\r\n]*+:)++')  # brackets and member names
@@ -56,7 +58,8 @@ class WorkScanner:
     def __init__(self, text: str, source: str, *, to_record: WorkRecord, is_work: Callable[[Any], bool]):
         self.text, self.source = text, source
         self.to_record, self.is_work = to_record, is_work
-        self.multiline = "\n" in text.strip()
+        first = _NON_SPACE.search(text)  # not text.strip(), which would copy the document
+        self.multiline = first is not None and _LATER_LINE.search(text, first.start()) is not None
         self.number, self.window = 0, FIRST_WINDOW
         self._counted, self._lines = 0, 1
 
@@ -123,19 +126,17 @@ class WorkScanner:
             return BadInput(self.source, "expected a work object", where)
         return self.to_record(value, self.source, where)
 
-    def array(self, position: int) -> Iterator[Paper | Skipped | BadInput | int | None]:
-        """The works of the array whose `[` is just before `position`; the index after its `]`
-        comes last, or None when reading stopped at damage already reported."""
+    def array(self, position: int) -> Generator[Paper | Skipped | BadInput, None, int | None]:
+        """The works of the array whose `[` is just before `position`; returns the index after
+        its `]`, or None when reading stopped at damage already reported."""
         text = self.text
         while True:
             position = self.skip_space(position)
             if position >= len(text):
                 yield self.bad("invalid JSON (truncated?): the list of works is not closed", len(text))
-                yield None
-                return
+                return None
             if text[position] == "]":
-                yield position + 1
-                return
+                return position + 1
             if text[position] == ",":
                 position += 1
                 continue
@@ -150,8 +151,7 @@ class WorkScanner:
                     yield self.bad(error.message + self.detail(error.position, position), position)
                     following = self.next_work(position + 1)
                 if following is None:
-                    yield None
-                    return
+                    return None
                 position = following
                 continue
             yield self.work(position, end, value)
@@ -163,7 +163,7 @@ class WorkScanner:
         text = self.text
         start = self.skip_space(0)
         if text.startswith("[", start):
-            end = yield from self._array_records(start + 1)
+            end = yield from self.array(start + 1)
         elif text.startswith("{", start):
             end = yield from self._object(start)
         else:
@@ -182,20 +182,11 @@ class WorkScanner:
         if after < len(text):
             yield self.bad("invalid JSON: text after the end of the document", after)
 
-    def _array_records(self, position: int) -> Iterator[Paper | Skipped | BadInput]:
-        end = None
-        for item in self.array(position):
-            if item is None or isinstance(item, int):
-                end = item
-            else:
-                yield item
-        return end
-
     def _rest(self, position: int) -> Iterator[Paper | Skipped | BadInput]:
         """After damage to the document around the works, the works found after `position`."""
         following = self.next_work(position)
         if following is not None:
-            yield from self._array_records(following)
+            yield from self.array(following)
 
     def _object(self, start: int) -> Iterator[Paper | Skipped | BadInput]:
         """A single work, or an API page whose `results` are read one work at a time."""
@@ -233,7 +224,7 @@ class WorkScanner:
                 seen_title = seen_title or key == "title"
                 if key == "results" and not seen_title and text.startswith("[", position):
                     page = True
-                    position = yield from self._array_records(position + 1)
+                    position = yield from self.array(position + 1)
                     if position is None:
                         return None
                 else:
@@ -254,5 +245,5 @@ class WorkScanner:
                     yield self.bad(error.message, error.position)
                 if not seen_title:
                     results = _RESULTS.search(text, position)
-                    yield from self._array_records(results.end()) if results else self._rest(position)
+                    yield from self.array(results.end()) if results else self._rest(position)
                 return None  # what follows the damage is not checked

@@ -93,7 +93,7 @@ def _text_lines(path: Path) -> Iterator[tuple[int, str, str | None]]:
     for number, text in read_lines(path):
         if text is None:
             yield number, "", oversized_message()
-        elif (stripped := text.strip()) or utf8_problem(text):
+        elif stripped := text.strip():  # a byte that is not UTF-8 is a lone surrogate, never stripped
             yield number, stripped, utf8_problem(text)
 
 
