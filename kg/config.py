@@ -90,3 +90,8 @@ EXPORTS = ("nt", "ttl", "jsonld", "graphml", "neo4j")
 # with their properties, and a few entities (CT, segmentation) are named by a good share of
 # all papers: a million papers need more than 2 GB.
 CYPHER_BUFFER_POOL_BYTES = 0
+# LadybugDB's bulk load checkpoints (writes its log into the database file) once this many
+# bytes of Parquet have been loaded since the last one, and at the end. Each checkpoint has a
+# fixed cost (a small build's load takes half as long with one checkpoint as with one per
+# table); the log it empties holds what was loaded since, in memory.
+CYPHER_CHECKPOINT_BYTES = 32 * 2**20

@@ -121,7 +121,9 @@ class CypherSink(Sink):
     def finish(self, folder: Path) -> None:
         self.close()
         self.seconds["append cypher"] = self.tables.seconds
-        _give_back_memory()
+        # a load too small to checkpoint midway is too small for the memory to matter
+        if sum(file.stat().st_size for file in self.scratch.glob("*.parquet")) >= config.CYPHER_CHECKPOINT_BYTES:
+            _give_back_memory()
         write_cypher_store(Path(folder, "cypher"), self.scratch)
 
     def close(self) -> None:
@@ -143,18 +145,24 @@ def _give_back_memory() -> None:
 def write_cypher_store(path: Path, tables: Path) -> None:
     """Create a LadybugDB database at `path` and bulk-load it from the Parquet files under
     `tables` (one per table, named as `table_name` names them)."""
-    database = ladybug.Database(str(path), buffer_pool_size=config.CYPHER_BUFFER_POOL_BYTES)
+    database = ladybug.Database(str(path), buffer_pool_size=config.CYPHER_BUFFER_POOL_BYTES, auto_checkpoint=False)
     connection = ladybug.Connection(database)
     for statement in schema_statements():
         connection.execute(statement)
-    for label in NODE_PROPERTIES:
-        if (file := Path(tables, f"{label}.parquet")).exists():
-            connection.execute(f"COPY {label} FROM {_path_literal(file)}")
+    loads = [(label, Path(tables, f"{label}.parquet"), "") for label in NODE_PROPERTIES]
     for kind, (_, pairs) in EDGE_TYPES.items():
         for source_label, target_label in pairs:
-            if (file := Path(tables, f"{table_name((kind, source_label, target_label))}.parquet")).exists():
-                ends = f"(from='{source_label}', to='{target_label}')" if len(pairs) > 1 else ""
-                connection.execute(f"COPY {kind} FROM {_path_literal(file)} {ends}")
+            ends = f"(from='{source_label}', to='{target_label}')" if len(pairs) > 1 else ""
+            loads.append((kind, Path(tables, f"{table_name((kind, source_label, target_label))}.parquet"), ends))
+    unsaved = 0
+    for table, file, ends in loads:
+        if file.exists():
+            connection.execute(f"COPY {table} FROM {_path_literal(file)} {ends}")
+            unsaved += file.stat().st_size
+            if unsaved >= config.CYPHER_CHECKPOINT_BYTES:
+                connection.execute("CHECKPOINT")
+                unsaved = 0
+    connection.execute("CHECKPOINT")
     connection.close()
     database.close()
 
