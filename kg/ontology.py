@@ -1,6 +1,6 @@
 """The ontology: SKOS concept schemes in Turtle, loaded into an index of concepts and labels.
 
-`Ontology.load()` reads every `*.ttl` file of the ontology folder with rdflib, and
+`Ontology.load()` reads every `*.ttl` file of the ontology folder (parsed by pyoxigraph), and
 `load_ontology()` keeps one loaded copy per folder; lookups go through `by_label`, keyed by
 `kg.text.label_key` (the linker's key, finer than the evaluator's `match_key`).
 """
@@ -12,15 +12,22 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+import pyoxigraph
 
 from kg import config
 from kg.records import Concept, KGError
 from kg.text import label_key
 
-KG = Namespace(config.SCHEMA_NAMESPACE)
-FACT_PROPERTIES = {"modality": KG.modality, "organ": KG.organ, "task": KG.task, "family": KG.family, "based_on": KG.basedOn}
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+KG = config.SCHEMA_NAMESPACE
+FACT_PROPERTIES = {"modality": KG + "modality", "organ": KG + "organ", "task": KG + "task", "family": KG + "family",
+                   "based_on": KG + "basedOn"}
+
+# subject IRI -> predicate IRI -> its objects (pyoxigraph terms; a triple stated twice is one)
+Statements = dict[str, dict[str, set]]
 
 
 def scheme_type(iri: str) -> str | None:
@@ -30,47 +37,59 @@ def scheme_type(iri: str) -> str | None:
     return iri[len(config.CONCEPT_NAMESPACE) :].split("/", 1)[0] or None
 
 
-def _texts(graph: Graph, subject: URIRef, predicate: URIRef) -> tuple[str, ...]:
-    return tuple(sorted(str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal)))
+def read_turtle(files: Iterable[Path]) -> Statements:
+    """The triples of the Turtle files, by subject and predicate."""
+    statements: Statements = defaultdict(lambda: defaultdict(set))
+    for path in files:
+        try:
+            for quad in pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.TURTLE):
+                if isinstance(quad.subject, pyoxigraph.NamedNode):
+                    statements[quad.subject.value][quad.predicate.value].add(quad.object)
+        except SyntaxError as error:
+            raise KGError(f"{path}: not valid Turtle: {str(error).splitlines()[0]}") from None
+    return statements
 
 
-def _iris(graph: Graph, subject: URIRef, predicate: URIRef) -> tuple[str, ...]:
-    return tuple(sorted(str(o) for o in graph.objects(subject, predicate) if isinstance(o, URIRef)))
+def _texts(properties: dict[str, set], predicate: str) -> tuple[str, ...]:
+    return tuple(sorted(o.value for o in properties.get(predicate, ()) if isinstance(o, pyoxigraph.Literal)))
 
 
-def concepts_from_graph(graph: Graph) -> Iterator[Concept]:
-    """Every skos:Concept of a graph as a Concept record."""
-    for subject in sorted(set(graph.subjects(RDF.type, SKOS.Concept))):
-        iri = str(subject)
+def _iris(properties: dict[str, set], predicate: str) -> tuple[str, ...]:
+    return tuple(sorted(o.value for o in properties.get(predicate, ()) if isinstance(o, pyoxigraph.NamedNode)))
+
+
+def concepts_from_statements(statements: Statements) -> Iterator[Concept]:
+    """Every skos:Concept of the statements as a Concept record."""
+    concept = pyoxigraph.NamedNode(SKOS + "Concept")
+    for iri in sorted(s for s, properties in statements.items() if concept in properties.get(RDF_TYPE, ())):
+        properties = statements[iri]
         kind = scheme_type(iri)
-        labels = _texts(graph, subject, SKOS.prefLabel)
+        labels = _texts(properties, SKOS + "prefLabel")
         if kind is None or not labels:
             raise KGError(f"ontology concept {iri} needs an IRI under {config.CONCEPT_NAMESPACE} and a skos:prefLabel")
-        facts = tuple(
-            (name, target) for name, predicate in FACT_PROPERTIES.items() for target in _iris(graph, subject, predicate)
-        )
-        definitions = _texts(graph, subject, SKOS.definition)
+        facts = tuple((name, target) for name, predicate in FACT_PROPERTIES.items() for target in _iris(properties, predicate))
+        definitions = _texts(properties, SKOS + "definition")
         yield Concept(
             iri=iri,
             type=kind,
             label=labels[0],
-            alt_labels=_texts(graph, subject, SKOS.altLabel),
-            case_sensitive_labels=_texts(graph, subject, KG.caseSensitiveLabel),
-            broader=_iris(graph, subject, SKOS.broader),
-            external_ids=_iris(graph, subject, SKOS.exactMatch) + _iris(graph, subject, SKOS.closeMatch)
-            + _iris(graph, subject, RDFS.seeAlso),
+            alt_labels=_texts(properties, SKOS + "altLabel"),
+            case_sensitive_labels=_texts(properties, KG + "caseSensitiveLabel"),
+            broader=_iris(properties, SKOS + "broader"),
+            external_ids=_iris(properties, SKOS + "exactMatch") + _iris(properties, SKOS + "closeMatch")
+            + _iris(properties, RDFS_SEE_ALSO),
             facts=facts,
             definition=definitions[0] if definitions else None,
-            generic=any(o.toPython() is True for o in graph.objects(subject, KG.generic)),
+            generic=any(isinstance(o, pyoxigraph.Literal) and o.datatype.value == XSD_BOOLEAN and o.value in ("true", "1")
+                        for o in properties.get(KG + "generic", ())),
         )
 
 
 class Ontology:
     """The concepts, indexed by IRI and by label key."""
 
-    def __init__(self, concepts: Iterable[Concept], graph: Graph | None = None):
+    def __init__(self, concepts: Iterable[Concept]):
         self.concepts: dict[str, Concept] = {c.iri: c for c in concepts}
-        self.graph = graph
         self.by_label: dict[str, set[str]] = defaultdict(set)
         for concept in self.concepts.values():
             for label in concept.labels:
@@ -80,16 +99,10 @@ class Ontology:
     def load(cls, folder: Path | None = None) -> Ontology:
         """Read every Turtle file of the ontology folder (`config.ONTOLOGY_DIR` by default)."""
         folder = Path(folder or config.ONTOLOGY_DIR)
-        graph = Graph()
         files = sorted(folder.glob("*.ttl"))
         if not files:
             raise KGError(f"no ontology files (*.ttl) in {folder}")
-        for path in files:
-            try:
-                graph.parse(path, format="turtle")
-            except Exception as error:  # rdflib raises several unrelated types for bad Turtle
-                raise KGError(f"{path}: not valid Turtle: {str(error).splitlines()[0]}") from None
-        return cls(concepts_from_graph(graph), graph)
+        return cls(concepts_from_statements(read_turtle(files)))
 
     def __len__(self) -> int:
         return len(self.concepts)
