@@ -158,7 +158,7 @@ def test_oversized_record_is_bad_and_its_neighbours_are_kept(tmp_path, run_kg, m
 
 
 def test_a_large_file_streams_through(tmp_path, run_kg):
-    count = 20_000
+    count = 5_000
     with open(tmp_path / "big.jsonl", "w") as handle:
         for n in range(count):
             handle.write(json.dumps({"id": f"B{n}", "title": f"Paper {n}", "abstract": "CT of the liver. " * 20}) + "\n")
