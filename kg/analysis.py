@@ -2,13 +2,15 @@
 introduces, the results it reports and its relations, with one ontology throughout.
 
 `Analyzer` is the one loop from papers to `PaperAnalysis` records; `kg build` and `kg extract`
-both run it. Its spaCy pipeline and its linker are made from the same `Ontology` object, so
+both run it, through `shared_analyzer`, which makes one per process and ontology folder. Its spaCy pipeline and its linker are made from the same `Ontology` object, so
 the matcher never finds a concept the linker does not know.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
 
 from kg.extract import build_pipeline, extract_mentions
 from kg.link import Linker, link_mentions, reported_entities
@@ -51,3 +53,11 @@ class Analyzer:
         """Each paper's analysis, in the order of `papers`."""
         for paper, mentions in extract_mentions(papers, self.nlp):
             yield analyze_paper(paper, mentions, self.linker)
+
+
+@lru_cache(maxsize=2)
+def shared_analyzer(ontology_dir: Path | None = None) -> Analyzer:
+    """The analyzer of this process for the ontology in `ontology_dir` (the shipped one by
+    default), made once: a worker process makes its own from the folder, which, unlike the
+    spaCy pipeline, is cheap to send."""
+    return Analyzer.from_ontology(load_ontology(ontology_dir))

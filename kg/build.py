@@ -40,14 +40,14 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from kg import __version__, config
 from kg.build_folder import KIND, MANIFEST, PAPERS_FILE, install, only_build_into, prepare, target_folder, work_folder
 from kg.executors import run_in_order
-from kg.analysis import Analyzer
+from kg.analysis import shared_analyzer
 from kg.graph import EntityGraph, GraphRows, add_counts, paper_rows
 from kg.ingest import read_papers
 from kg.ontology import load_ontology
@@ -92,13 +92,6 @@ class ChunkResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=2)
-def _analyzer(folder: Path | None) -> Analyzer:
-    """The analyzer of this process for the ontology in `folder`, made once: a worker process
-    makes its own from the folder, which, unlike the spaCy pipeline, is cheap to send."""
-    return Analyzer.from_ontology(load_ontology(folder))
-
-
 def sinks_for(exports: Iterable[str]) -> tuple[type[Sink], ...]:
     """The sinks of a build that writes the file `exports` named (see config.EXPORTS)."""
     exports = tuple(exports)
@@ -121,7 +114,7 @@ def analyze_chunk(
 ) -> ChunkResult:
     """Analyze and graph one chunk of papers (on whichever worker runs it), with the ontology
     in `ontology_dir` (the shipped one by default)."""
-    analyzer = _analyzer(ontology_dir)
+    analyzer = shared_analyzer(ontology_dir)
     rows, shared, paper_lines, record_lines = [], GraphRows(), [], []
     for analysis in analyzer.analyze(papers):
         rows.append(paper_rows(analysis, analyzer.ontology))
@@ -203,7 +196,7 @@ def _build(
         if on_start:
             on_start(total)
         if executor == "local" and jobs <= 1:
-            _analyzer(ontology_dir)  # made before the progress bar starts; worker processes make their own
+            shared_analyzer(ontology_dir)  # made before the progress bar starts; worker processes make their own
         parts, counts, encoding = work / ".parts", ({}, {}), {}
         entities = EntityGraph(load_ontology(ontology_dir))
         sink_classes = sinks_for(exports)

@@ -123,7 +123,7 @@ def test_a_build_that_would_hold_fewer_papers_is_refused(run_kg, built, tmp_path
     lines = (graph / "papers.jsonl").read_text().splitlines(keepends=True)
     (graph / "papers.jsonl").write_text(lines[0] + lines[1] + "{broken\n")
     before = files_of(graph)
-    monkeypatch.setattr("kg.build._analyzer", lambda: pytest.fail("the analysis started"))
+    monkeypatch.setattr("kg.build.shared_analyzer", lambda *_: pytest.fail("the analysis started"))
     again = tmp_path / "again.jsonl"
     again.write_text(lines[0])
     result = run_kg("build", again, "--skip-bad", "--out", graph)

@@ -61,13 +61,13 @@ def extract_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool
     Example:
       kg extract ../shared/seeds -o predictions.jsonl --entities entities.jsonl
     """
-    from kg.analysis import Analyzer
+    from kg.analysis import shared_analyzer
     from kg.atomic_file import write_atomically
     from kg.entities import EntityTable
 
     papers, report = ingest(paths, format=format_, skip_bad=skip_bad)
     report_input(report)
-    analyzer = Analyzer()
+    analyzer = shared_analyzer()
     counts: Counter = Counter()
     new_entities: set[str] = set()
     table = EntityTable()
