@@ -1,0 +1,103 @@
+"""Headless Chromium driven over the DevTools protocol (on a pipe, as Puppeteer's `pipe: true`
+does), so a test can wait until a page has drawn instead of guessing how long that takes."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class Browser:
+    """One headless Chromium with one page; messages are JSON, each ended by a NUL byte, on the
+    child's file descriptors 3 (to it) and 4 (from it)."""
+
+    def __init__(self, profile: Path, width: int = 1000, height: int = 800):
+        to_child, self._to = os.pipe()
+        self._from, from_child = os.pipe()
+
+        def on_3_and_4():  # in the child: copies first, so that neither dup2 closes the other end
+            reads, writes = os.dup(to_child), os.dup(from_child)
+            os.dup2(reads, 3)
+            os.dup2(writes, 4)  # dup2 makes inheritable copies; Python's own descriptors are not
+
+        self.process = subprocess.Popen(
+            [CHROMIUM, *FLAGS, f"--window-size={width},{height}", f"--user-data-dir={profile}", "--remote-debugging-pipe",
+             "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            close_fds=False, preexec_fn=on_3_and_4)
+        os.close(to_child)
+        os.close(from_child)
+        self._buffer, self._next_id, self.session = b"", 0, None
+
+    def call(self, method: str, **params) -> dict:
+        """Send one command (to the page once attached) and return its result."""
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params}
+        if self.session and not method.startswith("Target."):
+            message["sessionId"] = self.session
+        os.write(self._to, json.dumps(message).encode() + b"\0")
+        while True:
+            reply = self._read()
+            if reply.get("id") == self._next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply["result"]
+
+    def _read(self) -> dict:
+        while b"\0" not in self._buffer:
+            chunk = os.read(self._from, 1 << 16)
+            if not chunk:
+                raise RuntimeError("Chromium closed the pipe")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def open(self, url: str) -> None:
+        """Open `url` in a new page of the window's size; later commands go to that page."""
+        self.session = None
+        target = self.call("Target.createTarget", url=url)["targetId"]
+        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+
+    def screenshot(self) -> bytes:
+        return base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
+
+    def evaluate(self, expression: str):
+        return self.call("Runtime.evaluate", expression=expression, returnByValue=True)["result"].get("value")
+
+    def wait_for(self, ready, seconds: float = 60):
+        """The first screenshot `ready` accepts (it gets the PNG's bytes), taken again and again
+        until one is or `seconds` have passed (then the last one)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            shot = self.screenshot()
+            if ready(shot) or time.monotonic() > deadline:
+                return shot
+            time.sleep(0.1)
+
+    def close(self) -> None:
+        try:
+            self.call("Browser.close")
+        except (RuntimeError, OSError):
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        os.close(self._to)
+        os.close(self._from)
+
+    def __enter__(self) -> Browser:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
