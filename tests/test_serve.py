@@ -28,7 +28,7 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve")
     store = folder / "graph"
     CliRunner().invoke(main, ["build", str(FIXTURES / "ingest" / "arxiv.xml"), "--out", str(store)], catch_exceptions=False)
-    running = Server(store, folder / "stderr.txt", timeout=2)
+    running = Server(store, folder / "stderr.txt", timeout=1)
     yield running
     running.stop()
 
@@ -90,7 +90,7 @@ def test_queries_past_the_default_two_at_once_get_503_at_once(server):
     runaways = [threading.Thread(target=get, args=(server, RUNAWAY)) for _ in range(2)]
     for thread in runaways:
         thread.start()
-    time.sleep(0.5)
+    time.sleep(0.3)
     started = time.monotonic()
     status, headers, body = get(server, "ASK {}")
     assert (status, headers["Retry-After"]) == (503, "1") and b"busy" in body
