@@ -16,8 +16,9 @@ from kg.extract import build_pipeline, extract_mentions
 from kg.link import Linker, link_mentions, reported_entities
 from kg.ontology import Ontology, load_ontology
 from kg.records import Mention, Paper, PaperAnalysis
-from kg.relations import find_introduced, find_relations
+from kg.relations import find_introduced, find_relations, with_evaluations
 from kg.results import find_results
+from kg.roles import find_roles
 
 
 def analyze_paper(paper: Paper, mentions: Iterable[Mention], linker: Linker) -> PaperAnalysis:
@@ -29,8 +30,10 @@ def analyze_paper(paper: Paper, mentions: Iterable[Mention], linker: Linker) -> 
     introduced = find_introduced(paper, pairs)
     results = find_results(pairs, introduced)
     relations = find_relations(paper, pairs, introduced, results, linker.ontology)
+    roles, evaluations = find_roles(pairs, introduced, results, relations)
+    relations = with_evaluations(relations, evaluations)
     return PaperAnalysis(paper, tuple(linked), tuple(entities), tuple(entity.id for entity in introduced),
-                         tuple(results), tuple(relations))
+                         tuple(results), tuple(relations), tuple(sorted(roles.items())), tuple(evaluations))
 
 
 class Analyzer:

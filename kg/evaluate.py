@@ -12,11 +12,14 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.formats.lines import read_lines, utf8_problem
 from kg.records import ENTITY_TYPES, BadInput
 from kg.text import match_key, normalize_title
+
+if TYPE_CHECKING:
+    from kg.evaluate_roles import RoleScores
 
 
 def _keys(entity: dict[str, Any]) -> set[str]:
@@ -68,6 +71,12 @@ class Tally:
         }
 
 
+def _role_scores() -> RoleScores:
+    from kg.evaluate_roles import RoleScores  # that module builds on this one's helpers
+
+    return RoleScores()
+
+
 @dataclass
 class Evaluation:
     by_type: dict[str, Tally] = field(default_factory=lambda: {kind: Tally() for kind in ENTITY_TYPES})
@@ -76,6 +85,8 @@ class Evaluation:
     # of the matched results: how many name the same model and the same data set as the gold
     result_models: Tally = field(default_factory=Tally)
     result_datasets: Tally = field(default_factory=Tally)
+    # roles, used datasets, evaluation pairs and fully attributed results
+    roles: RoleScores = field(default_factory=_role_scores)
     errors: list[dict[str, Any]] = field(default_factory=list)
     papers: int = 0
     missing: list[str] = field(default_factory=list)
@@ -99,6 +110,7 @@ class Evaluation:
             "results": self.results.to_dict(),
             "results_model_accuracy": round(self.result_models.precision, 4),
             "results_dataset_accuracy": round(self.result_datasets.precision, 4),
+            **self.roles.to_dict(),
         }
 
 
@@ -188,6 +200,7 @@ def evaluate(predictions: Iterable[dict], gold: Iterable[dict], types: Iterable[
             predicted = {}
         _score_introduced(predicted, gold_record, result.introduced)
         _score_results(predicted, gold_record, result)
+        result.roles.add(gold_record.get("id"), predicted, gold_record)
         for kind in types:
             found = (predicted.get("entities") or {}).get(kind) or []
             expected = (gold_record.get("entities") or {}).get(kind) or []
@@ -206,18 +219,24 @@ def evaluate(predictions: Iterable[dict], gold: Iterable[dict], types: Iterable[
 
 
 def format_table(result: Evaluation) -> str:
-    """The per-type scores as a plain text table."""
-    lines = [f"{'type':<10} {'precision':>9} {'recall':>7} {'f1':>6} {'tp':>5} {'pred':>5} {'gold':>5}"]
-    rows = [*result.by_type.items(), ("overall", result.overall), ("introduced", result.introduced), ("results", result.results)]
+    """The per-type scores as a plain text table, then the role accuracies."""
+    lines = [f"{'type':<13} {'precision':>9} {'recall':>7} {'f1':>6} {'tp':>5} {'pred':>5} {'gold':>5}"]
+    rows = [*result.by_type.items(), ("overall", result.overall), ("introduced", result.introduced),
+            ("results", result.results), *result.roles.tally_rows()]
     for kind, tally in rows:
         lines.append(
-            f"{kind:<10} {tally.precision:>9.3f} {tally.recall:>7.3f} {tally.f1:>6.3f} "
+            f"{kind:<13} {tally.precision:>9.3f} {tally.recall:>7.3f} {tally.f1:>6.3f} "
             f"{tally.true_positives:>5} {tally.predicted:>5} {tally.gold:>5}"
         )
     lines.append(
         f"of the {result.result_models.predicted} matched results, {result.result_models.precision:.3f} name the "
         f"gold model and {result.result_datasets.precision:.3f} the gold data set"
     )
+    lines.append(f"{'roles':<13} {'accuracy':>9} {'correct':>7} {'matched':>7} {'pred':>5} {'gold':>5}")
+    for name, roles in result.roles.accuracy_rows():
+        lines.append(
+            f"{name:<13} {roles.accuracy:>9.3f} {roles.correct:>7} {roles.matched:>7} {roles.predicted:>5} {roles.gold:>5}"
+        )
     return "\n".join(lines)
 
 

@@ -49,7 +49,8 @@ _ENTITIES = tuple(ENTITY_LABELS.values())
 EDGE_TYPES: dict[str, tuple[dict[str, str], tuple[tuple[str, str], ...]]] = {
     "MENTIONS": (
         {"field": "STRING", "start_char": "INT64", "end_char": "INT64", "sentence_start": "INT64", "sentence_end": "INT64",
-         "surface": "STRING", "score": "DOUBLE", "method": "STRING", "extractor": "STRING", "mention_count": "INT64"},
+         "surface": "STRING", "score": "DOUBLE", "method": "STRING", "extractor": "STRING", "mention_count": "INT64",
+         "role": "STRING"},
         tuple(("Paper", label) for label in _ENTITIES),
     ),
     "INTRODUCES": (_PAPER_EVIDENCE, (("Paper", "Model"), ("Paper", "Dataset"))),
@@ -134,6 +135,7 @@ def paper_rows(analysis: PaperAnalysis, ontology: Ontology) -> GraphRows:
     # concepts its relations reach (the first copy of each gives the node's type and name)
     entities = EntitySet(Entity(item.entity_id, item.mention.type, item.name, item.mention.aliases) for item in analysis.linked)
     mentions: dict[str, dict[str, Any]] = {}
+    roles = dict(analysis.roles)  # what the paper does with each model and data set
     for item in analysis.linked:
         mention, best = item.mention, mentions.get(item.entity_id)
         if best is None or best["score"] < item.score:
@@ -141,7 +143,7 @@ def paper_rows(analysis: PaperAnalysis, ontology: Ontology) -> GraphRows:
                 "from": paper.id, "to": item.entity_id, "field": mention.field, "start_char": mention.start,
                 "end_char": mention.end, "sentence_start": mention.sentence_start, "sentence_end": mention.sentence_end,
                 "surface": mention.text, "score": item.score, "method": item.method, "extractor": EXTRACTOR,
-                "mention_count": best["mention_count"] if best else 0,
+                "mention_count": best["mention_count"] if best else 0, "role": roles.get(item.entity_id),
             }
         mentions[item.entity_id]["mention_count"] += 1
     for iri, edge in mentions.items():

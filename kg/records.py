@@ -210,6 +210,18 @@ class Result:
 
 
 @dataclass(frozen=True)
+class Evaluation:
+    """A model and a data set (entity ids) the text says were evaluated together, or that a
+    result ties together; the evidence is `field`[sentence_start:sentence_end]."""
+
+    model: str
+    dataset: str
+    field: str = "abstract"
+    sentence_start: int = 0
+    sentence_end: int = 0
+
+
+@dataclass(frozen=True)
 class Relation:
     """One edge between a paper or entity and another entity (by id), with its evidence.
 
@@ -237,7 +249,8 @@ class Relation:
 @dataclass(frozen=True)
 class PaperAnalysis:
     """One paper analyzed: its linked mentions, the entities it reports (in order of first
-    mention), the ids of those it introduces, its results and its relations."""
+    mention), the ids of those it introduces, its results and its relations, each model's and
+    data set's role (entity id, role) and the evaluations it states."""
 
     paper: Paper
     linked: tuple[LinkedMention, ...]
@@ -245,11 +258,14 @@ class PaperAnalysis:
     introduced: tuple[str, ...]
     results: tuple[Result, ...]
     relations: tuple[Relation, ...]
+    roles: tuple[tuple[str, str], ...] = ()
+    evaluations: tuple[Evaluation, ...] = ()
 
     def to_record(self) -> dict[str, Any]:
         """The paper's extraction record, in the format of the annotation guidelines, with
         its relations besides (one line of `kg extract` output)."""
         names = {entity.id: entity.name for entity in self.entities}
+        types = {kind: {entity.id for entity in self.entities if entity.type == kind} for kind in ("model", "dataset")}
         entities: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ENTITY_TYPES}
         for entity in self.entities:
             entities[entity.type].append(entity.to_dict())
@@ -260,6 +276,12 @@ class PaperAnalysis:
             "entities": entities,
             "introduced": [names[iri] for iri in self.introduced],
             "results": [result.to_dict(names) for result in self.results],
+            "roles": {
+                "datasets": {names[iri]: role for iri, role in self.roles if iri in names and iri in types["dataset"]},
+                "models": {names[iri]: role for iri, role in self.roles if iri in names and iri in types["model"]},
+            },
+            "evaluations": [{"model": names[e.model], "dataset": names[e.dataset]} for e in self.evaluations
+                            if e.model in names and e.dataset in names],
             "relations": [relation.to_dict(self.paper) for relation in self.relations],
         }
 

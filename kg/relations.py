@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from kg.graph import EDGE_TYPES
 from kg.ontology import Ontology
-from kg.records import Entity, LinkedMention, Mention, Paper, Relation, Result
+from kg.records import Entity, Evaluation, LinkedMention, Mention, Paper, Relation, Result
 
 Evidence = tuple[str | None, int, int]  # field, sentence_start, sentence_end
 NO_EVIDENCE: Evidence = (None, 0, 0)
@@ -39,7 +39,6 @@ _BASED_ON = re.compile(
     r"derived from|variant of|version of|on top of|upon)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
     re.I,
 )
-_EVALUATION = re.compile(r"\b(?:on|evaluat\w*|test\w*|validat\w*|benchmark\w*|experiments?|results?)\b", re.I)
 
 
 def _introduced_in(sentence: str, start: int, end: int, *, new: bool) -> bool:
@@ -109,16 +108,20 @@ def find_relations(
             add(paper.id, "ADDRESSES", entity.id, item.score, evidence_of(item.mention))
         elif entity.type == "disease":
             add(paper.id, "STUDIES", entity.id, item.score, evidence_of(item.mention))
-    for result in results:
-        if result.model and result.dataset:
-            add(result.model, "EVALUATED_ON", result.dataset, 0.8, (result.field, result.sentence_start, result.sentence_end))
     _sentence_relations(mentions, add)
     _ontology_relations(mentions, ontology, add)
     return list(relations.values())
 
 
+def with_evaluations(relations: list[Relation], evaluations: Iterable[Evaluation]) -> list[Relation]:
+    """The relations and an EVALUATED_ON edge for each evaluation the paper states (the only
+    source of EVALUATED_ON: naming a model and a data set in one sentence is not enough)."""
+    return relations + [Relation(e.model, "EVALUATED_ON", e.dataset, 0.8, e.field, e.sentence_start, e.sentence_end)
+                        for e in evaluations]
+
+
 def _sentence_relations(mentions: list[tuple[LinkedMention, Entity]], add) -> None:
-    """EVALUATED_ON, BASED_ON and dataset facts from the sentences that name both ends."""
+    """BASED_ON and dataset facts from the sentences that name both ends."""
     by_sentence: dict[str, list[tuple[LinkedMention, Entity]]] = {}
     for item, entity in mentions:
         by_sentence.setdefault(item.mention.sentence, []).append((item, entity))
@@ -138,9 +141,6 @@ def _sentence_relations(mentions: list[tuple[LinkedMention, Entity]], add) -> No
                 if other.id != model.id and 0 <= position < other_position:
                     if _BASED_ON.search(sentence[position + len(model_item.mention.text) : other_position]):
                         add(model.id, "BASED_ON", other.id, 0.6, evidence)
-            for _, dataset in datasets:
-                if _EVALUATION.search(sentence):
-                    add(model.id, "EVALUATED_ON", dataset.id, 0.5, evidence)
         for _, dataset in datasets:
             for item, entity in found:
                 if entity.type == "modality":

@@ -96,8 +96,13 @@ def extract_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool
 @reports_errors
 def eval_command(predictions: Path, gold: Path, output: str, errors: bool) -> None:
     """Score extraction records against gold records: precision, recall and F1 per entity
-    type and overall, by the matching rule of the annotation guidelines. --csv prints one row
-    per type (and overall, introduced, results).
+    type and overall, by the matching rule of the annotation guidelines; then the rows of its
+    section "Roles and evaluations": `used datasets` (introduced, evaluated or trained),
+    `evaluations` (model-dataset pairs), `results full` (metric, value, model and dataset all
+    right) and the accuracy of `dataset roles` and `model roles` over the gold entities the
+    predictions also have. Records without `roles` or `evaluations` score as empty. --csv
+    prints one row per type (and overall, introduced, results and those rows; the role rows
+    fill the accuracy, correct and matched columns); --errors adds each role mismatch.
 
     \b
     Example:
@@ -105,17 +110,24 @@ def eval_command(predictions: Path, gold: Path, output: str, errors: bool) -> No
       kg eval predictions.jsonl ../shared/eval/dev_gold.jsonl --json
     """
     from kg.evaluate import evaluate, format_table, read_records
+    from kg.evaluate_roles import format_role_errors
 
     result = evaluate(read_records(predictions), read_records(gold))
     data = result.to_dict()
     if output == "json":
         if errors:
             data["errors"] = result.errors
+            data["role_errors"] = result.roles.role_errors
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     if output == "csv":
-        tallies = {**data["types"], **{name: data[name] for name in ("overall", "introduced", "results")}}
-        print_rows([{"type": kind, **tally} for kind, tally in tallies.items()], "csv")
+        names = ("overall", "introduced", "results", "used_datasets", "evaluations", "results_full")
+        tallies = {**data["types"], **{name.replace("_", " "): data[name] for name in names}}
+        blank = dict.fromkeys(("accuracy", "correct", "matched"))
+        rows = [{"type": kind, **tally, **blank} for kind, tally in tallies.items()]
+        no_tally = dict.fromkeys(("precision", "recall", "f1", "tp"))
+        rows += [{"type": f"{kind} roles", **no_tally, **data[f"{kind}_roles"]} for kind in ("dataset", "model")]
+        print_rows(rows, "csv")
         return
     click.echo(format_table(result))
     if result.missing:
@@ -126,3 +138,5 @@ def eval_command(predictions: Path, gold: Path, output: str, errors: bool) -> No
             for label, items in (("  FP", error["false_positives"]), ("  FN", error["false_negatives"])):
                 for item in items:
                     click.echo(f"{label} {item['name']}  {item['aliases']}")
+        if result.roles.role_errors:
+            click.echo("\n" + format_role_errors(result.roles))
