@@ -19,7 +19,8 @@ NO_EVIDENCE: Evidence = (None, 0, 0)
 _INTRO_VERB = re.compile(
     r"\b(?:we|this (?:paper|work|study|report)|here,? we|our work)\s+(?:\w+\s+){0,2}?"
     r"(?:propose|introduce|present|develop|design|release|construct|build|create|curate|collect|establish|"
-    r"contribute|offer|devise|describe|unveil)s?d?\b|\b(?:is|are) (?:proposed|introduced|presented|developed|released)\b"
+    r"contribute|offer|devise|describe|unveil)(?:s|d|ed|ing)?\b|\b(?:we|our work)\s+(?:\w+\s+){0,2}?built\b"
+    r"|\b(?:is|are|was|were) (?:proposed|introduced|presented|developed|released|constructed|curated|created)\b"
     r"|\b(?:introduces|proposes|presents|releases|contributes|introducing|proposing|presenting|releasing)\b",
     re.I,
 )
@@ -33,7 +34,12 @@ _APPOSITIVE = re.compile(
     r"^\s*(?:\([^)]*\))?\s*(?:,|:|is|are)\s*(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?(?:novel|new|first|large|open)", re.I
 )
 _NOVEL = re.compile(r"\b(?:a|an)\s+(?:novel|new)\b(?:(?![.;]).){0,80}$", re.I)
-_OUR = re.compile(r"\bour\s+(?:\w+\s+){0,2}$", re.I)
+_OUR = re.compile(r"\b(?:our|the resulting)(?:\s+[\w\-]+){0,2}\s*[(,]?\s*$", re.I)
+# "several models within the new X family": the family is the paper's
+_NEW_FAMILY = re.compile(r"^\s*(?:model\s+)?(?:family|series|suite)\b", re.I)
+# a known name counts as introduced only right after the verb: "We propose ConVIRT", not
+# "we propose xLSTM-UNet, a UNet structured network"
+_ONLY_DETERMINERS = re.compile(r"^\s*(?:(?:the|a|an|our|novel|new|first)\s+)*$", re.I)
 _BASED_ON = re.compile(
     r"\b(?:based on|built (?:up)?on|adapt\w* (?:from)?|fine-?tun\w* (?:from|on)?|extend\w*|initiali[sz]ed (?:from|with)|"
     r"derived from|variant of|version of|on top of|upon)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
@@ -41,38 +47,54 @@ _BASED_ON = re.compile(
 )
 
 
-def _introduced_in(sentence: str, start: int, end: int, *, new: bool) -> bool:
+def _introduced_in(sentence: str, start: int, end: int, *, new: bool) -> str | None:
+    """How the sentence introduces the name at [start, end): "stated" (a verb, a naming, an
+    appositive), "ours" (only "our X", which may be an earlier model of the authors), or None."""
     before, after = sentence[:start], sentence[end:]
-    if _NAMING.search(before) or _APPOSITIVE.match(after):
-        return True
-    if new and (_OUR.search(before) or _NOVEL.search(before)):
-        return True
+    if new and (_NAMING.search(before) or _APPOSITIVE.match(after) or _NOVEL.search(before)):
+        return "stated"
+    if new and re.search(r"\b(?:new|novel)\s+$", before, re.I) and _NEW_FAMILY.match(after):
+        return "stated"
     for verb in _INTRO_VERB.finditer(before):
         between = before[verb.end():]
-        limit = 20 if new else 2  # a known name is introduced only right after the verb ("We propose ConVIRT")
-        if not _CLAUSE_END.search(between) and len(between.split()) <= limit:
-            return True
-    return False
+        if _CLAUSE_END.search(between):
+            continue
+        if (len(between.split()) <= 20) if new else bool(_ONLY_DETERMINERS.match(between)):
+            return "stated"
+    return "ours" if new and _OUR.search(before) else None
 
 
 def find_introduced(paper: Paper, mentions: Iterable[tuple[LinkedMention, Entity]]) -> list[Entity]:
     """The models and data sets the paper itself proposes or releases."""
     introduced: dict[str, Entity] = {}
+    stated: set[str] = set()
     title_name = re.match(r"^\s*([^:]{2,40}?)\s*:", paper.title)
     for item, entity in mentions:
         mention = item.mention
-        if entity.type not in ("model", "dataset") or entity.id in introduced:
+        if entity.type not in ("model", "dataset") or entity.id in stated:
             continue
         if mention.field == "title" and title_name and title_name.group(1).strip() == mention.text:
             introduced[entity.id] = entity  # "CheXWorld: Exploring ..."
+            stated.add(entity.id)
             continue
         sentence = mention.sentence
-        position = sentence.find(mention.text)
+        position = mention.start - mention.sentence_start  # this mention's place, not the name's first
         if mention.field == "title" and mention.start == 0 and mention.text == paper.title.strip():
             introduced[entity.id] = entity  # a title that is only the name, "SAM-Med2D"
-        elif position >= 0 and _introduced_in(sentence, position, position + len(mention.text), new=item.is_new):
+            stated.add(entity.id)
+        elif how := _introduced_in(sentence, position, position + len(mention.text), new=item.is_new):
             introduced[entity.id] = entity
-    return list(introduced.values())
+            if how == "stated":
+                stated.add(entity.id)
+    # "our MedViT" in a paper that proposes MedViTV2: the shorter name is what it builds on
+    names = {entity.id: entity.name for entity in introduced.values()}
+    return [entity for entity in introduced.values() if entity.id in stated
+            or not any(other != entity.id and _predecessor(entity.name, name) for other, name in names.items())]
+
+
+def _predecessor(name: str, longer: str) -> bool:
+    """True for MedViT and MedViTV2, xLSTM and xLSTM-UNet: a name that starts a longer one."""
+    return len(longer) > len(name) and longer.startswith(name) and not longer[len(name)].islower()
 
 
 def evidence_of(mention: Mention) -> Evidence:
