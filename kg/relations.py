@@ -130,7 +130,7 @@ def find_relations(
             add(paper.id, "ADDRESSES", entity.id, item.score, evidence_of(item.mention))
         elif entity.type == "disease":
             add(paper.id, "STUDIES", entity.id, item.score, evidence_of(item.mention))
-    _sentence_relations(mentions, add)
+    _sentence_relations(mentions, add, ontology)
     _ontology_relations(mentions, ontology, add)
     return list(relations.values())
 
@@ -142,7 +142,7 @@ def with_evaluations(relations: list[Relation], evaluations: Iterable[Evaluation
                         for e in evaluations]
 
 
-def _sentence_relations(mentions: list[tuple[LinkedMention, Entity]], add) -> None:
+def _sentence_relations(mentions: list[tuple[LinkedMention, Entity]], add, ontology: Ontology) -> None:
     """BASED_ON and dataset facts from the sentences that name both ends."""
     by_sentence: dict[str, list[tuple[LinkedMention, Entity]]] = {}
     for item, entity in mentions:
@@ -163,12 +163,38 @@ def _sentence_relations(mentions: list[tuple[LinkedMention, Entity]], add) -> No
                 if other.id != model.id and 0 <= position < other_position:
                     if _BASED_ON.search(sentence[position + len(model_item.mention.text) : other_position]):
                         add(model.id, "BASED_ON", other.id, 0.6, evidence)
-        for _, dataset in datasets:
-            for item, entity in found:
-                if entity.type == "modality":
-                    add(dataset.id, "HAS_MODALITY", entity.id, 0.4, evidence)
-                elif entity.type == "organ":
-                    add(dataset.id, "COVERS_ORGAN", entity.id, 0.4, evidence)
+        _dataset_facts(sentence, datasets, found, ontology, add, evidence)
+
+
+def _dataset_facts(sentence: str, datasets, found, ontology: Ontology, add, evidence: Evidence) -> None:
+    """HAS_MODALITY and COVERS_ORGAN from the clause that describes a data set: each modality
+    or organ goes to the data set named nearest it ("lung segmentation in LIDC and liver
+    segmentation on LiTS" gives LIDC the lung only), and not across a ';'. A data set whose
+    concept records its modalities (or organs) takes those from the ontology only."""
+    if not datasets:
+        return
+    known = {item.entity_id: {name for name, _ in ontology[item.entity_id].facts} if item.entity_id in ontology.concepts else set()
+             for item, _ in datasets}
+    for item, entity in found:
+        predicate = {"modality": "HAS_MODALITY", "organ": "COVERS_ORGAN"}.get(entity.type)
+        if predicate is None:
+            continue
+        offset = item.mention.sentence_start
+        reachable = []
+        for d_item, dataset in datasets:
+            left, right = sorted((item.mention, d_item.mention), key=lambda m: m.start)
+            between = sentence[left.end - offset:right.start - offset]
+            if ";" in between:
+                continue
+            # "lung segmentation in LIDC": an organ or modality is read with the data set after it
+            # unless a list or another clause ("and", ",") comes between
+            joined = d_item.mention.start > item.mention.start and not re.search(r",|\band\b", between)
+            reachable.append((not joined, len(between), dataset))
+        if not reachable:
+            continue
+        dataset = min(reachable, key=lambda found: found[:2])[2]
+        if entity.type not in known.get(dataset.id, set()):
+            add(dataset.id, predicate, entity.id, 0.4, evidence)
 
 
 def _ontology_relations(mentions: list[tuple[LinkedMention, Entity]], ontology: Ontology, add) -> None:

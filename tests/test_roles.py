@@ -88,3 +88,20 @@ def test_evaluated_on_edges_come_from_evaluations_only(tools):
     relations = record(tools, "MedSAM was released after BraTS became popular. SAM reaches a Dice of 0.80 on CheXpert.")["relations"]
     evaluated = [(r["subject"].rsplit("/", 1)[-1], r["object"].rsplit("/", 1)[-1]) for r in relations if r["predicate"] == "EVALUATED_ON"]
     assert evaluated == [("sam", "chexpert")]
+
+
+def facts(tools, abstract):
+    relations = record(tools, abstract)["relations"]
+    return sorted((r["subject"].rsplit("/", 1)[-1], r["predicate"], r["object"].rsplit("/", 1)[-1]) for r in relations
+                  if r["predicate"] in ("HAS_MODALITY", "COVERS_ORGAN") and r["source"] == "text")
+
+
+def test_a_dataset_takes_the_organs_of_its_own_clause(tools):
+    abstract = "We test on lung segmentation in NovaLungSet and brain segmentation on NovaBrainSet."
+    assert facts(tools, abstract) == [("novabrainset", "COVERS_ORGAN", "brain"), ("novalungset", "COVERS_ORGAN", "lung")]
+
+
+def test_a_semicolon_ends_what_describes_a_dataset(tools):
+    assert facts(tools, "We release NovaSet; MRI is common elsewhere.") == []
+    assert facts(tools, "We release NovaSet, a collection of brain MRI.") == [
+        ("novaset", "COVERS_ORGAN", "brain"), ("novaset", "HAS_MODALITY", "mri")]
