@@ -5,12 +5,16 @@ A query file starts with a header of comment lines (`//` in Cypher, `#` in SPARQ
     // title: Models evaluated on a dataset
     // answers: Which models were evaluated on the given data set, with the metrics reported?
     // param: dataset = BraTS (str) the data set's name
+    // entity: dataset = Dataset
 
-Parameters are bound by the engine, never pasted into the text: `$dataset` in Cypher, the
-variable `?dataset` in SPARQL (pre-bound, as rdflib's initBindings; Oxigraph binds only
-projected variables, so a SPARQL query selects its parameters too, and the runner drops those
-constant columns). Both files of a query return the same columns, named alike, and the same
-rows on the same build.
+(`entity:` is optional: see kg.name_lookup.) Parameters are bound by the engine, never pasted
+into the text: `$dataset` in Cypher, the variable `?dataset` (or `$dataset`) in SPARQL
+(pre-bound, as rdflib's initBindings; Oxigraph binds only projected variables, so a SPARQL query
+selects its parameters too, and the runner drops those constant columns). Both files of a query
+return the same columns, named alike, and the same rows on the same build.
+
+A query file of one's own needs no header: it takes any parameter it uses, as text. In either
+language a `$name` left without a value is an error, not a NULL.
 """
 
 from __future__ import annotations
@@ -27,6 +31,22 @@ LANGUAGES = {"cypher": ".cypher", "sparql": ".sparql"}
 _CONVERT = {"str": str, "int": int, "float": float}
 _HEADER = re.compile(r"^\s*(?://|#)\s*(\w+):\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s*=\s*(.*?)\s*\((str|int|float)\)\s*(.*)$")
+_ENTITY = re.compile(r"^(\w+)\s*=\s*(\w+)$")
+# what `$name` may stand in without being a parameter: strings, comments (and IRIs in SPARQL)
+_NOT_CODE = {
+    "cypher": r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/",
+    "sparql": r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|<[^<>\"{}|^`\\\x00-\x20]*>|#[^\n]*",
+}
+_PLACEHOLDERS = {language: re.compile(rf"{skip}|\$(\w+)", re.S) for language, skip in _NOT_CODE.items()}
+
+
+def placeholders(text: str, language: str) -> list[str]:
+    """The parameters a query text writes `$name`, in order, outside strings and comments.
+
+    >>> placeholders("MATCH (d {name: $dataset}) // $not\\nRETURN '$no', $k", "cypher")
+    ['dataset', 'k']
+    """
+    return list(dict.fromkeys(match.group(1) for match in _PLACEHOLDERS[language].finditer(text) if match.group(1)))
 
 
 @dataclass
@@ -50,18 +70,29 @@ class Query:
     answers: str = ""
     parameters: dict[str, Parameter] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
+    entities: dict[str, str] = field(default_factory=dict)  # parameter -> label, from `entity:` lines
+    own: bool = False  # a query file of one's own: it takes parameters its header does not declare
 
     def text(self, language: str) -> str:
         if language not in self.files:
             raise KGError(f"query {self.name!r} has no {language} version")
         return self.files[language].read_text(encoding="utf-8")
 
-    def bind(self, given: dict[str, str]) -> dict[str, Any]:
-        """The parameter values: the defaults, overridden by `given` (text, converted)."""
-        unknown = set(given) - set(self.parameters)
+    def bind(self, given: dict[str, str], language: str | None = None) -> dict[str, Any]:
+        """The parameter values: the defaults, overridden by `given` (text, converted). With
+        `language`, every `$name` of that text must have a value, and a query of one's own
+        takes the undeclared parameters its text uses, as text."""
+        text = self.text(language) if language else ""
+        undeclared = [name for name in given if name not in self.parameters]
+        unknown = [name for name in undeclared if not (self.own and text and _uses(text, language, name))]
         if unknown:
             raise KGError(f"query {self.name!r} has no parameter {', '.join(sorted(unknown))}")
-        return {name: p.convert(given[name]) if name in given else p.default for name, p in self.parameters.items()}
+        values = {name: p.convert(given[name]) if name in given else p.default for name, p in self.parameters.items()}
+        values.update((name, given[name]) for name in undeclared)
+        unbound = [name for name in placeholders(text, language) if name not in values] if text else []
+        if unbound:
+            raise KGError(f"query {self.name!r} uses ${unbound[0]}, which has no value; give --param {unbound[0]}=VALUE")
+        return values
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +121,11 @@ def parse_header(text: str, query: Query) -> None:
                 raise KGError(f"query {query.name}: cannot read parameter line {value!r}")
             name, default, kind, description = spec.groups()
             query.parameters[name] = Parameter(name, _CONVERT[kind](default), kind, description)
+        elif key == "entity":
+            spec = _ENTITY.match(value.strip())
+            if not spec:
+                raise KGError(f"query {query.name}: cannot read entity line {value!r}; write `entity: parameter = Label`")
+            query.entities[spec.group(1)] = spec.group(2)
 
 
 def load_library(folder: Path | None = None) -> dict[str, Query]:
@@ -111,16 +147,22 @@ def query_from_file(path: Path) -> tuple[Query, str]:
     language = next((lang for lang, ext in LANGUAGES.items() if Path(path).suffix == ext), None)
     if language is None:
         raise KGError(f"{path}: a query file ends in .cypher or .sparql")
-    query = Query(Path(path).stem, files={language: Path(path)})
+    query = Query(Path(path).stem, files={language: Path(path)}, own=True)
     parse_header(Path(path).read_text(encoding="utf-8"), query)
     return query, language
+
+
+def _uses(text: str, language: str, name: str) -> bool:
+    """Whether a query text uses the parameter `name`: `$name`, or in SPARQL `?name` too."""
+    return name in placeholders(text, language) or (language == "sparql" and re.search(rf"\?{name}\b", text) is not None)
 
 
 def run_cypher(store: Path, text: str, parameters: dict[str, Any]) -> list[dict[str, Any]]:
     """Rows of a Cypher query on the embedded store of a build."""
     from kg.stores.cypher_store import connect, run_query
 
-    used = {name: value for name, value in parameters.items() if f"${name}" in text}
+    named = placeholders(text, "cypher")
+    used = {name: value for name, value in parameters.items() if name in named}
     try:
         return run_query(connect(Path(store) / "cypher"), text, used)
     except RuntimeError as error:
@@ -152,7 +194,7 @@ def run_sparql(store: Path, text: str, parameters: dict[str, Any]) -> list[dict[
     substitutions = {
         pyoxigraph.Variable(name): pyoxigraph.Literal(value)
         for name, value in parameters.items()
-        if re.search(rf"\?{name}\b", text)
+        if _uses(text, "sparql", name)
     }
     try:
         rows = sparql(open_store(Path(store) / "rdf"), text, substitutions)

@@ -8,13 +8,20 @@ import pytest
 from kg.queries import load_library, run_cypher, run_sparql
 
 LIBRARY = load_library()
+# Queries whose Cypher cannot be ordered yet (none: a UNION would order its last part only)
+UNORDERED: set[tuple[str, str]] = set()
 
 # For each query, with its default parameters, rows its answer on the test corpus must hold
 # (the columns named), as the corpus's abstracts state them.
 EXPECTED = {
     "concepts-under": [{"narrower": "chest X-ray", "papers": 5}, {"narrower": "mammography", "papers": 1}],
     "datasets-for-organ": [{"dataset": "BTCV", "modality": "CT"}, {"dataset": "LiTS", "modality": "CT", "papers": 3}],
-    "datasets-for-task-modality": [{"dataset": "CheXpert", "papers": 3}, {"dataset": "CBIS-DDSM", "papers": 1}],
+    # used, not only named: C01 and C02 evaluate on CheXpert (C02 "evaluated on CheXpert gives an AUC of
+    # 0.89"); C15 on CBIS-DDSM (mammography is a kind of X-ray); C01 evaluates on MIMIC-CXR
+    "datasets-for-task-modality": [{"dataset": "CheXpert", "role": "evaluated", "paper": "C01"},
+                                   {"dataset": "CheXpert", "role": "evaluated", "paper": "C02"},
+                                   {"dataset": "CBIS-DDSM", "role": "evaluated", "paper": "C15"},
+                                   {"dataset": "MIMIC-CXR", "role": "evaluated", "paper": "C01"}],
     "datasets-per-modality": [{"modality": "MRI", "dataset": "BraTS", "papers": 3},
                               {"modality": "histopathology", "dataset": "TCGA", "papers": 3}],
     "disease-rollup": [{"disease": "breast cancer", "papers": 5}, {"disease": "brain tumor", "papers": 3}],
@@ -46,8 +53,8 @@ EXPECTED = {
 }
 
 
-def normalized(rows):
-    """Rows as a sorted list of tuples of comparable values (numbers as floats, rounded)."""
+def comparable(rows):
+    """Rows as tuples of comparable values (numbers as floats, rounded), in their order."""
     def value(v):
         if isinstance(v, bool) or v is None:
             return v
@@ -57,7 +64,31 @@ def normalized(rows):
             return tuple(sorted(map(str, v)))
         return str(v)
 
-    return sorted((tuple((k, value(v)) for k, v in sorted(row.items())) for row in rows), key=repr)
+    return [tuple((k, value(v)) for k, v in sorted(row.items())) for row in rows]
+
+
+def normalized(rows):
+    """Rows as a sorted list of tuples of comparable values."""
+    return sorted(comparable(rows), key=repr)
+
+
+def marked(name, language, *values):
+    """Test parameters `values` for the query `name` in `language`, marked if it is UNORDERED."""
+    marks = [pytest.mark.xfail(strict=True, reason="no ORDER BY yet")] if (name, language) in UNORDERED else []
+    return pytest.param(*values, marks=marks, id=f"{name}-{language}")
+
+
+@pytest.mark.parametrize("name, language", [marked(n, lang, n, lang) for n in sorted(LIBRARY) for lang in ("cypher", "sparql")])
+def test_every_query_orders_its_rows(name, language):
+    assert "ORDER BY" in LIBRARY[name].text(language).upper()
+
+
+@pytest.mark.parametrize("name", [marked(n, "cypher", n) for n in sorted(LIBRARY)])
+def test_cypher_and_sparql_give_the_rows_in_the_same_order(corpus_store, name):
+    query = LIBRARY[name]
+    values = query.bind({})
+    cypher = run_cypher(corpus_store, query.text("cypher"), values)
+    assert comparable(cypher) == comparable(run_sparql(corpus_store, query.text("sparql"), values))
 
 
 def test_the_library_has_a_dozen_questions_in_both_languages():
@@ -94,10 +125,12 @@ def test_query_command_json_and_parameters(corpus_store, run_kg):
 
 
 def test_parameters_are_bound_not_pasted(corpus_store, run_kg):
+    query, value = LIBRARY["models-on-dataset"], "x' OR 1=1 }) //"
     for lang in ("cypher", "sparql"):
-        result = run_kg("query", "models-on-dataset", "--store", corpus_store, "--lang", lang,
-                        "--param", "dataset=x' OR 1=1 }) //", "--json")
-        assert result.exit_code == 0 and json.loads(result.stdout) == [], result.stderr
+        result = run_kg("query", "models-on-dataset", "--store", corpus_store, "--lang", lang, "--param", f"dataset={value}")
+        assert result.exit_code == 1 and result.stderr.splitlines() == [f"kg: error: no dataset named {value!r}"]
+        runner = run_cypher if lang == "cypher" else run_sparql
+        assert runner(corpus_store, query.text(lang), {"dataset": value}) == []
 
 
 def test_a_query_file_and_a_failing_query(corpus_store, run_kg, tmp_path):

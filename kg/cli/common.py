@@ -8,6 +8,7 @@ import csv
 import functools
 import json
 import sys
+import textwrap
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from kg import config
 from kg.records import IngestReport, KGError
 
 MAX_LISTED_PROBLEMS = 20
+TABLE_CELL_WIDTH = 60  # a longer cell wraps
 
 
 class Terminated(KeyboardInterrupt):
@@ -128,12 +130,29 @@ def print_rows(rows: list[dict[str, Any]], output: str | None) -> None:
         for row in rows:
             writer.writerow(["" if row[c] is None else row[c] for c in columns])
         return
-    cells = [[("" if row[c] is None else str(row[c]))[:60] for c in columns] for row in rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
-    for row in cells:
-        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)))
+    for line in table_lines(rows, columns):
+        click.echo(line)
     click.echo(f"({len(rows)} rows)", err=True)
+
+
+def table_lines(rows: list[dict[str, Any]], columns: list[str]) -> list[str]:
+    """Rows as aligned columns; a cell longer than TABLE_CELL_WIDTH wraps onto more lines of
+    its column, and then a blank line parts the rows."""
+    cells = [[_wrap(row[c]) for c in columns] for row in rows]
+    widths = [max([len(c)] + [len(line) for row in cells for line in row[i]]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    wrapped = any(len(cell) > 1 for row in cells for cell in row)
+    for row in cells:
+        if wrapped and len(lines) > 1:
+            lines.append("")
+        for i in range(max((len(cell) for cell in row), default=1)):
+            lines.append("  ".join((cell[i] if i < len(cell) else "").ljust(w) for cell, w in zip(row, widths)).rstrip())
+    return lines
+
+
+def _wrap(value: Any) -> list[str]:
+    text = "" if value is None else str(value)
+    return textwrap.wrap(text, TABLE_CELL_WIDTH, break_on_hyphens=False) or [""]
 
 
 def report_input(report: IngestReport) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -47,16 +48,20 @@ def _is_query_file(name: str) -> bool:
 def query_command(name, store, lang, params, output, legacy_format, on_neo4j, neo4j, list_queries, guide_path) -> None:
     """Run a query of the library by NAME, or a query FILE (.cypher or .sparql): Cypher on
     the embedded store (or Neo4j with --neo4j), SPARQL on the RDF store. Parameters are bound
-    by the engine, never pasted into the query. Rows print as a table, or with --json or --csv.
+    by the engine, never pasted into the query; a parameter that names an entity (dataset=brats)
+    is looked up in the store, case, spaces and hyphens aside. Rows print as a table, or with
+    --json or --csv.
 
     \b
     Example:
       kg query --list
       kg query models-on-dataset --store graph --param dataset=MedMNIST
+      kg query leaderboard --store graph --param dataset=brats
       kg query models-on-dataset --store graph --lang sparql --json
       kg query models-on-dataset --neo4j --neo4j-uri bolt://localhost:7687
       kg query --guide guide.html
     """
+    from kg.name_lookup import resolve_names
     from kg.queries import load_library, query_from_file, run_cypher, run_cypher_neo4j, run_sparql
 
     if legacy_format:
@@ -93,13 +98,16 @@ def query_command(name, store, lang, params, output, legacy_format, on_neo4j, ne
         if name not in library:
             raise KGError(f"no query named {name!r}; `kg query --list` shows the library")
         query, lang = library[name], lang or "cypher"
-    values = query.bind(params)
+    values = query.bind(params, lang)
     text = query.text(lang)
     if on_neo4j:
         uri, user, password = neo4j
-        rows = run_cypher_neo4j(text, values, uri=uri, user=user, password=password)
+        cypher = functools.partial(run_cypher_neo4j, uri=uri, user=user, password=password)
     else:
-        rows = run_cypher(store, text, values) if lang == "cypher" else run_sparql(store, text, values)
+        cypher = functools.partial(run_cypher, store)
+    # entity names as typed are looked up in the Cypher store, so that both languages bind the same name
+    values = resolve_names(query, values, params, cypher)
+    rows = cypher(text, values) if lang == "cypher" else run_sparql(store, text, values)
     print_rows(rows, output)
 
 

@@ -4,7 +4,5 @@
 // param: metric = Dice (str) the metric's name
 MATCH (m:Model)-[:EVALUATED_ON]->(d:Dataset {name: $dataset})
 OPTIONAL MATCH (pa:Paper)-[:REPORTS]->(r:Result)-[:FOR_MODEL]->(m), (r)-[:ON_DATASET]->(d), (r)-[:MEASURES]->(:Metric {name: $metric})
-RETURN m.name AS model, r.value AS value, pa.title AS paper
-UNION
-MATCH (pa:Paper)-[:REPORTS]->(r:Result)-[:FOR_MODEL]->(m:Model), (r)-[:ON_DATASET]->(:Dataset {name: $dataset}), (r)-[:MEASURES]->(:Metric {name: $metric})
-RETURN m.name AS model, r.value AS value, pa.title AS paper
+RETURN DISTINCT m.name AS model, r.value AS value, pa.title AS paper
+ORDER BY model, value, paper
