@@ -1,6 +1,6 @@
 """The records: JSON-ready papers, and a paper's analysis as its extraction record."""
 
-from kg.records import Entity, LinkedMention, Mention, Paper, PaperAnalysis, Relation, Result
+from kg.records import Entity, Evaluation, LinkedMention, Mention, Paper, PaperAnalysis, Relation, Result
 
 CT = "https://example.org/kg/modality/ct"
 NET = "https://example.org/kg/entity/model/zorbnet"
@@ -38,12 +38,16 @@ def analysis() -> PaperAnalysis:
         relations=(Relation("P", "INTRODUCES", NET, 0.8, "title", 0, 7),
                    Relation(NET, "EVALUATED_ON", SET, 0.8, "abstract", *second),
                    Relation(SET, "HAS_MODALITY", CT, 1.0, source="ontology")),
+        roles=((NET, "proposed"), (SET, "evaluated")),
+        evaluations=(Evaluation(NET, SET, "abstract", *second),),
     )
 
 
 def test_to_record_names_every_entity_by_its_id_and_quotes_each_sentence():
     record = analysis().to_record()
-    assert list(record) == ["id", "title", "abstract", "entities", "introduced", "results", "relations"]
+    assert list(record) == ["id", "title", "abstract", "entities", "introduced", "results", "roles", "evaluations", "relations"]
+    assert record["roles"] == {"datasets": {"Quux": "evaluated"}, "models": {"ZorbNet": "proposed"}}
+    assert record["evaluations"] == [{"model": "ZorbNet", "dataset": "Quux"}]
     assert list(record["entities"]) == ["model", "dataset", "modality", "organ", "metric", "task", "disease"]
     assert record["entities"]["model"] == [{"name": "ZorbNet", "id": NET, "aliases": ["ZorbNet"]}]
     assert record["entities"]["organ"] == []
