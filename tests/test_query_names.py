@@ -81,7 +81,7 @@ def test_a_query_file_of_ones_own_takes_parameters_and_refuses_an_unbound_one(co
     for path in (cypher, sparql):
         result = run_kg("query", path, "--store", corpus_store, "--param", "model=nnunet", "--json")
         assert result.exit_code == 0, result.stderr
-        # nnU-Net has results on BraTS 2021 and LiTS (C07, C09) and on OAI (C12, "nnU-Net reaches a Dice of ...")
+        # nnU-Net is evaluated on BraTS 2021 and LiTS (and, since results are read by clause, on OAI too)
         assert {"BraTS 2021", "LiTS"} <= {row["dataset"] for row in json.loads(result.stdout)}
         result = run_kg("query", path, "--store", corpus_store)
         assert result.exit_code == 1 and result.stdout == ""
