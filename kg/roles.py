@@ -128,6 +128,7 @@ def find_roles(pairs: list[tuple[LinkedMention, Entity]], introduced: list[Entit
     introduced_names = [item.mention.text for item, entity in pairs if entity.id in introduced_ids]
     own_by_sentence: dict[str, bool] = {}
     found: dict[str, set[str]] = {}
+    read: list[tuple[LinkedMention, Entity, str]] = []  # each model and data set mention with what it says
     for item, entity in pairs:
         if entity.type not in ("model", "dataset"):
             continue
@@ -135,7 +136,8 @@ def find_roles(pairs: list[tuple[LinkedMention, Entity]], introduced: list[Entit
         own = own_by_sentence.setdefault(sentence, _own(sentence, introduced_names))
         role = _dataset_role(item, own) if entity.type == "dataset" else _model_role(item, own)
         found.setdefault(entity.id, set()).add(role)
-    evaluations = find_evaluations(pairs, introduced, results, own_by_sentence)
+        read.append((item, entity, role))
+    evaluations = find_evaluations(read, introduced, results, own_by_sentence)
     for result in results:
         if result.dataset:
             found.setdefault(result.dataset, set()).add("evaluated")
@@ -157,30 +159,29 @@ def find_roles(pairs: list[tuple[LinkedMention, Entity]], introduced: list[Entit
     return roles, evaluations
 
 
-def find_evaluations(pairs: list[tuple[LinkedMention, Entity]], introduced: list[Entity], results: list[Result],
+def find_evaluations(read: list[tuple[LinkedMention, Entity, str]], introduced: list[Entity], results: list[Result],
                      own_by_sentence: dict[str, bool]) -> list[Evaluation]:
-    """The (model, data set) pairs a result ties together or a sentence says were evaluated."""
+    """The (model, data set) pairs a result ties together or a sentence says were evaluated;
+    `read` holds each model and data set mention with the role its clause gives it."""
     found: dict[tuple[str, str], Evaluation] = {}
     for result in results:
         if result.model and result.dataset:
             found.setdefault((result.model, result.dataset),
                              Evaluation(result.model, result.dataset, result.field, result.sentence_start, result.sentence_end))
     proposed = [entity.id for entity in introduced if entity.type == "model"]
-    models_in_paper = {entity.id for _, entity in pairs if entity.type == "model"}
+    models_in_paper = {entity.id for _, entity, _ in read if entity.type == "model"}
     # the paper's subject model: its one proposed model, or the only model it names at all
     subject = proposed[0] if len(proposed) == 1 else (next(iter(models_in_paper)) if len(models_in_paper) == 1 and not proposed else None)
-    by_sentence: dict[str, list[tuple[LinkedMention, Entity]]] = {}
-    for item, entity in pairs:
-        by_sentence.setdefault(item.mention.sentence, []).append((item, entity))
+    by_sentence: dict[str, list[tuple[LinkedMention, Entity, str]]] = {}
+    for item, entity, role in read:
+        by_sentence.setdefault(item.mention.sentence, []).append((item, entity, role))
     for sentence, found_here in by_sentence.items():
         own = own_by_sentence.get(sentence, False)
-        evaluated = [(item, entity) for item, entity in found_here
-                     if entity.type == "dataset" and _dataset_role(item, own) == "evaluated"]
+        evaluated = [(item, entity) for item, entity, role in found_here if entity.type == "dataset" and role == "evaluated"]
         if not evaluated:
             continue
-        models = [(item, entity) for item, entity in found_here if entity.type == "model"
-                  and (entity.id in proposed or _model_role(item, own) != "mentioned" or not proposed)]
-        model_ids = list(dict.fromkeys(entity.id for _, entity in models))
+        model_ids = list(dict.fromkeys(entity.id for _, entity, role in found_here if entity.type == "model"
+                                       and (entity.id in proposed or role != "mentioned" or not proposed)))
         if not model_ids and subject and (own or _OUR_MODEL.search(sentence)):
             model_ids = [subject]
         first = evaluated[0][0].mention
