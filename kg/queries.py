@@ -157,16 +157,30 @@ def _uses(text: str, language: str, name: str) -> bool:
     return name in placeholders(text, language) or (language == "sparql" and re.search(rf"\?{name}\b", text) is not None)
 
 
+class EmbeddedCypher:
+    """Cypher on the embedded store of a build, with one connection for all the queries of a
+    command (opening the store is most of a small query's time). Call it as run_cypher."""
+
+    def __init__(self, store: Path):
+        self.store = Path(store)
+        self._connection = None
+
+    def __call__(self, text: str, parameters: dict[str, Any]) -> list[dict[str, Any]]:
+        from kg.stores.cypher_store import connect, run_query
+
+        if self._connection is None:
+            self._connection = connect(self.store / "cypher")
+        named = placeholders(text, "cypher")
+        used = {name: value for name, value in parameters.items() if name in named}
+        try:
+            return run_query(self._connection, text, used)
+        except RuntimeError as error:
+            raise KGError(f"Cypher: {' '.join(str(error).split())[:300]}") from None
+
+
 def run_cypher(store: Path, text: str, parameters: dict[str, Any]) -> list[dict[str, Any]]:
     """Rows of a Cypher query on the embedded store of a build."""
-    from kg.stores.cypher_store import connect, run_query
-
-    named = placeholders(text, "cypher")
-    used = {name: value for name, value in parameters.items() if name in named}
-    try:
-        return run_query(connect(Path(store) / "cypher"), text, used)
-    except RuntimeError as error:
-        raise KGError(f"Cypher: {' '.join(str(error).split())[:300]}") from None
+    return EmbeddedCypher(store)(text, parameters)
 
 
 def run_cypher_neo4j(text: str, parameters: dict[str, Any], *, uri: str, user: str, password: str) -> list[dict[str, Any]]:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -63,18 +65,32 @@ def build_with_cli(inputs: list[Path], out: Path) -> Path:
     return out
 
 
+def shared_build(tmp_path_factory, name: str, inputs: list[Path]) -> Path:
+    """A build made once for the whole run: the first test process (of pytest -n) to need it
+    builds it under a lock, and the others read the same folder."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the folder all the workers' temporary folders share
+    out = root / f"shared-{name}" / "graph"
+    with open(root / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not out.exists():
+            build_with_cli(inputs, out)
+    return out
+
+
 @pytest.fixture(scope="session")
 def corpus_store(tmp_path_factory) -> Path:
     """The build of the test corpus, made once for the whole run. Read it; copy it
     (shutil.copytree) before changing it."""
-    return build_with_cli([CORPUS], tmp_path_factory.mktemp("corpus") / "graph")
+    return shared_build(tmp_path_factory, "corpus", [CORPUS])
 
 
 @pytest.fixture(scope="session")
 def small_store(tmp_path_factory) -> Path:
     """The build of the 7 papers of SMALL_INPUTS, made once for the whole run; copy it before
     changing it."""
-    return build_with_cli(SMALL_INPUTS, tmp_path_factory.mktemp("small") / "graph")
+    return shared_build(tmp_path_factory, "small", SMALL_INPUTS)
 
 
 @pytest.fixture(scope="session")
@@ -83,4 +99,4 @@ def seed_store(tmp_path_factory):
     path = SHARED / "seeds"
     if not path.is_dir():
         pytest.skip("the shared seed pages are not beside this checkout")
-    return build_with_cli([path], tmp_path_factory.mktemp("seeds") / "graph")
+    return shared_build(tmp_path_factory, "seeds", [path])

@@ -95,7 +95,7 @@ def _never(*args, **kwargs):
 def test_usage_errors_are_found_before_any_work(run_kg, fixtures, tmp_path, monkeypatch, args, message):
     monkeypatch.delenv("NEO4J_URI", raising=False)
     for target in ("kg.build.build", "kg.ingest.ingest", "kg.stores.graph_reader.read_graph", "kg.queries.load_library",
-                   "kg.queries.run_cypher", "kg.stores.cypher_store.connect"):
+                   "kg.queries.run_cypher", "kg.queries.EmbeddedCypher", "kg.stores.cypher_store.connect"):
         monkeypatch.setattr(target, _never)
     values = {"paper": fixtures / "ingest" / "arxiv.xml", "out": tmp_path / "graph"}
     result = run_kg(*[a.format(**values) for a in args])

@@ -62,7 +62,7 @@ def query_command(name, store, lang, params, output, legacy_format, on_neo4j, ne
       kg query --guide guide.html
     """
     from kg.name_lookup import resolve_names
-    from kg.queries import load_library, query_from_file, run_cypher, run_cypher_neo4j, run_sparql
+    from kg.queries import EmbeddedCypher, load_library, query_from_file, run_cypher_neo4j, run_sparql
 
     if legacy_format:
         if output != "table":
@@ -104,7 +104,7 @@ def query_command(name, store, lang, params, output, legacy_format, on_neo4j, ne
         uri, user, password = neo4j
         cypher = functools.partial(run_cypher_neo4j, uri=uri, user=user, password=password)
     else:
-        cypher = functools.partial(run_cypher, store)
+        cypher = EmbeddedCypher(store)
     # entity names as typed are looked up in the Cypher store, so that both languages bind the same name
     values = resolve_names(query, values, params, cypher)
     rows = cypher(text, values) if lang == "cypher" else run_sparql(store, text, values)
