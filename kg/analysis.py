@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.extract import build_pipeline, extract_mentions
+from kg.families import find_families
 from kg.link import Linker, link_mentions, reported_entities
 from kg.ontology import Ontology, load_ontology
 from kg.records import Mention, Paper, PaperAnalysis
@@ -32,6 +33,7 @@ def analyze_paper(paper: Paper, mentions: Iterable[Mention], linker: Linker) -> 
     relations = find_relations(paper, pairs, introduced, results, linker.ontology)
     roles, evaluations = find_roles(pairs, introduced, results, relations)
     relations = with_evaluations(relations, evaluations)
+    relations += find_families(pairs, introduced, roles, relations, linker.ontology)
     return PaperAnalysis(paper, tuple(linked), tuple(entities), tuple(entity.id for entity in introduced),
                          tuple(results), tuple(relations), tuple(sorted(roles.items())), tuple(evaluations))
 

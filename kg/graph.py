@@ -26,6 +26,7 @@ from kg.records import Entity, PaperAnalysis
 ENTITY_LABELS = {
     "model": "Model", "dataset": "Dataset", "modality": "Modality", "organ": "Organ",
     "metric": "Metric", "task": "Task", "disease": "Disease",
+    "family": "Family",  # a kind of model (foundation model, U-Net variant): a fact, never matched in text
 }
 _ENTITY_PROPERTIES = {"id": "STRING", "name": "STRING", "aliases": "STRING[]", "is_new": "BOOLEAN", "external_ids": "STRING[]"}
 NODE_PROPERTIES: dict[str, dict[str, str]] = {
@@ -45,17 +46,19 @@ _EVIDENCE = {"confidence": "DOUBLE", "sentence": "STRING", "source": "STRING"}
 _PAPER_EVIDENCE = {"confidence": "DOUBLE", "field": "STRING", "sentence_start": "INT64", "sentence_end": "INT64",
                    "source": "STRING"}
 _ENTITIES = tuple(ENTITY_LABELS.values())
+_NAMED_IN_TEXT = tuple(label for label in _ENTITIES if label != "Family")
 # type -> (properties, allowed (from label, to label) pairs)
 EDGE_TYPES: dict[str, tuple[dict[str, str], tuple[tuple[str, str], ...]]] = {
     "MENTIONS": (
         {"field": "STRING", "start_char": "INT64", "end_char": "INT64", "sentence_start": "INT64", "sentence_end": "INT64",
          "surface": "STRING", "score": "DOUBLE", "method": "STRING", "extractor": "STRING", "mention_count": "INT64",
          "role": "STRING"},
-        tuple(("Paper", label) for label in _ENTITIES),
+        tuple(("Paper", label) for label in _NAMED_IN_TEXT),
     ),
     "INTRODUCES": (_PAPER_EVIDENCE, (("Paper", "Model"), ("Paper", "Dataset"))),
     "EVALUATED_ON": (_EVIDENCE, (("Model", "Dataset"),)),
     "BASED_ON": (_EVIDENCE, (("Model", "Model"),)),
+    "IN_FAMILY": (_EVIDENCE, (("Model", "Family"),)),
     "HAS_MODALITY": (_EVIDENCE, (("Dataset", "Modality"),)),
     "COVERS_ORGAN": (_EVIDENCE, (("Dataset", "Organ"),)),
     "ADDRESSES": (_PAPER_EVIDENCE, (("Paper", "Task"),)),

@@ -20,6 +20,7 @@ _INTRO_VERB = re.compile(
     r"\b(?:we|this (?:paper|work|study|report)|here,? we|our work)\s+(?:\w+\s+){0,2}?"
     r"(?:propose|introduce|present|develop|design|release|construct|build|create|curate|collect|establish|"
     r"contribute|offer|devise|describe|unveil)(?:s|d|ed|ing)?\b|\b(?:we|our work)\s+(?:\w+\s+){0,2}?built\b"
+    r"|\bwe\b[^.;]*?\band\s+(?:then\s+|further\s+|also\s+)?(?:propose|introduce|present|develop|release|construct|curate)\b"
     r"|\b(?:is|are|was|were) (?:proposed|introduced|presented|developed|released|constructed|curated|created)\b"
     r"|\b(?:introduces|proposes|presents|releases|contributes|introducing|proposing|presenting|releasing)\b",
     re.I,
@@ -157,10 +158,10 @@ def _sentence_relations(mentions: list[tuple[LinkedMention, Entity]], add, ontol
                     piece = re.escape(other_item.mention.text)
                     if other.id != model.id and re.search(rf"(?:^|-){piece}(?:-|$)", model_item.mention.text):
                         add(model.id, "BASED_ON", other.id, 0.6, evidence)
-            position = sentence.find(model_item.mention.text)
+            position = model_item.mention.start - model_item.mention.sentence_start
             for other_item, other in models:
-                other_position = sentence.find(other_item.mention.text)
-                if other.id != model.id and 0 <= position < other_position:
+                other_position = other_item.mention.start - other_item.mention.sentence_start
+                if other.id != model.id and position < other_position:
                     if _BASED_ON.search(sentence[position + len(model_item.mention.text) : other_position]):
                         add(model.id, "BASED_ON", other.id, 0.6, evidence)
         _dataset_facts(sentence, datasets, found, ontology, add, evidence)

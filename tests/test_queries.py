@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from conftest import FIXTURES
 from kg.queries import load_library, run_cypher, run_sparql
 
 LIBRARY = load_library()
@@ -29,8 +30,9 @@ EXPECTED = {
                              {"relation": "BASED_ON", "direction": "in", "neighbour": "MedSAM-CA"},
                              {"relation": "EVALUATED_ON", "direction": "out", "neighbour": "LiTS"}],
     "external-ids": [{"entity": "CT", "external_id": "http://radlex.org/RID/RID10321"}],
-    "foundation-model-coverage": [{"model": "PathoCLIP", "kind": "modality", "covers": "histopathology", "papers": 3},
-                                  {"model": "GliomaNet", "kind": "organ", "covers": "brain", "papers": 2}],
+    # C29 adapts DINOv2 (a foundation model, says the ontology) in CT and in histopathology
+    "foundation-models-for-modalities": [{"model": "DINOv2", "covers": "CT", "role": "base", "paper": "C29"},
+                                         {"model": "DINOv2", "covers": "histopathology", "role": "base", "paper": "C29"}],
     "leaderboard": [{"evaluated_on": "MedMNIST", "model": "ResNet-18", "metric": "accuracy", "value": "0.91", "kind": "score"},
                     {"model": "TinyMedViT", "metric": "accuracy", "value": "1.8%", "kind": "improvement"}],
     "modality-organ-cooccurrence": [{"modality": "MRI", "organ": "brain", "papers": 4},
@@ -137,7 +139,8 @@ def test_a_query_file_and_a_failing_query(corpus_store, run_kg, tmp_path):
     good = tmp_path / "papers.sparql"
     good.write_text("# title: Papers\nPREFIX kg: <https://example.org/kg/schema#>\nSELECT (COUNT(?p) AS ?n) WHERE { ?p a kg:Paper }\n")
     result = run_kg("query", good, "--store", corpus_store, "--csv")
-    assert result.exit_code == 0 and result.stdout.split() == ["n", "28"]
+    papers = len((FIXTURES / "corpus.jsonl").read_text().splitlines())
+    assert result.exit_code == 0 and result.stdout.split() == ["n", str(papers)]
     bad = tmp_path / "bad.cypher"
     bad.write_text("MATCH (n:Nothing RETURN n\n")
     result = run_kg("query", bad, "--store", corpus_store)
