@@ -36,6 +36,8 @@ _APPOSITIVE = re.compile(
 )
 _NOVEL = re.compile(r"\b(?:a|an)\s+(?:novel|new)\b(?:(?![.;]).){0,80}$", re.I)
 _OUR = re.compile(r"\b(?:our|the resulting)(?:\s+[\w\-]+){0,2}\s*[(,]?\s*$", re.I)
+_PART_OF = re.compile(r"\b(?:components?|modules?|consists? of|comprises?|composed of|involves?|employs?|"
+                      r"incorporates?|features?|introduces?|contains?|includes?)\b", re.I)
 # "several models within the new X family": the family is the paper's
 _NEW_FAMILY = re.compile(r"^\s*(?:model\s+)?(?:family|series|suite)\b", re.I)
 # a known name counts as introduced only right after the verb: "We propose ConVIRT", not
@@ -87,6 +89,17 @@ def find_introduced(paper: Paper, mentions: Iterable[tuple[LinkedMention, Entity
             introduced[entity.id] = entity
             if how == "stated":
                 stated.add(entity.id)
+    # "X involves two components: A and B", "X further employs Y (Z)": the parts of the
+    # paper's own model that it names for the first time are its too
+    subjects = [item.mention.text for item, entity in mentions if entity.id in stated and entity.type == "model"]
+    for item, entity in mentions:
+        mention = item.mention
+        if entity.type != "model" or not item.is_new or entity.id in introduced:
+            continue
+        before = mention.sentence[: mention.start - mention.sentence_start]
+        if any(_PART_OF.search(before) and re.match(rf"^(?:\W*\w+\W+){{0,4}}?{re.escape(name)}\b", before) for name in subjects):
+            introduced[entity.id] = entity
+            stated.add(entity.id)
     # "our MedViT" in a paper that proposes MedViTV2: the shorter name is what it builds on
     names = {entity.id: entity.name for entity in introduced.values()}
     return [entity for entity in introduced.values() if entity.id in stated

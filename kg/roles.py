@@ -30,8 +30,11 @@ _OWN_WORK = re.compile(r"\b(?:we|our|us|this (?:paper|work|study|report)|here|pr
 _NUMBER = re.compile(r"\d(?:\.\d+)?\s?%|\b0?\.\d+\b|\b\d+\.\d+\b")
 
 # a training cue is a verb with its object's preposition: "pre-trained models to X" trains nothing on X
-_D_TRAIN = (r"(?:pre-?train\w*|train\w*|fine-?tun\w*|initiali[sz]\w*|learn\w*|supervis\w*)(?=\s+(?:[\w\-]+\s+){0,3}?"
-            r"(?:on|with|using|from|in)\b)")
+# ("pre-trained models to segmentation in X" trains nothing on X); "fine-tuning settings on X" is
+# a way of evaluating on X
+_D_TRAIN = (r"(?:pre-?train\w*|train\w*|fine-?tun\w*|initiali[sz]\w*|learn\w*|supervis\w*)"
+            r"(?=\s+(?:(?!(?:settings?|scenarios?|regimes?|protocols?|paradigms?|tasks?|to|for|of|at|by|into)\b)"
+            r"[\w\-]+\s+){0,5}?(?:on|with|using|from|in)\b)")
 _D_EVAL = (r"evaluat\w*|test\w*|validat\w*|benchmark\w*|experiments?|results?|achiev\w*|outperform\w*|surpass\w*|"
            r"perform\w*|scor\w*|accura\w*|place|rank\w*|transfer\w*|appl(?:y|ied|ying)|downstream|generali[sz]\w*|"
            r"external\w*|zero-shot|sets? (?:a )?new|state-of-the-art|SOTA|demonstrat\w*")
@@ -45,7 +48,8 @@ _ASIDE = re.compile(r"\b(?:than|compared (?:to|with)|versus|vs\.?|unlike|similar
 _PREPOSITION = re.compile(r"\b(?:on|in|with|using|across|over|at|to|for|of|from|by)\b", re.I)
 
 _M_BASE = (r"based on|built (?:up)?on|on top of|upon|adapt\w*|extend\w*|fine-?tun\w*|distill?\w*|initiali[sz]\w*|"
-           r"leverag\w*|incorporat\w*|integrat\w*|plug\w*|equip\w*|inherit\w*|utiliz\w*|us(?:e|es|ed|ing)|employ\w*|"
+           r"leverag\w*|incorporat\w*|integrat\w*|plug\w*|equip\w*|inherit\w*|utiliz\w*|"
+           r"(?<!widely )(?<!commonly )(?<!frequently )(?<!often )us(?:e|es|ed|ing)|employ\w*|"
            r"adopt\w*|enhanc\w*|augment\w*|combin\w*|original|modif\w*|customi[sz]\w*|tailor\w*|transfer\w*|replicat\w*|"
            r"continu\w* pre-?train\w*|refin\w*|improv\w* (?:up)?on|variant of|version of")
 _M_COMPARE = (r"outperform\w*|surpass\w*|compar\w*|against|than|versus|vs\.?|baselines?|competitors?|benchmark\w*|"
@@ -53,7 +57,11 @@ _M_COMPARE = (r"outperform\w*|surpass\w*|compar\w*|against|than|versus|vs\.?|bas
               r"superior to|inferior to|state-of-the-art|SOTA")
 # comparisons that say the paper ran the model even where the sentence does not say "we"
 _M_STRONG_COMPARE = re.compile(r"\b(?:outperform\w*|surpass\w*|compared (?:to|with)|than|superior to|inferior to|"
-                               r"versus|vs\.?|beat\w*|exceed\w*)\b", re.I)
+                               r"versus|vs\.?|beat\w*|exceed\w*|comparative \w+ (?:with|to|against)|"
+                               r"comparisons? (?:with|to|against))\b", re.I)
+# "The pre-training of X involves two components: A and B": new names of the proposed model's parts
+_PARTS = re.compile(r"\b(?:components?|modules?|consists? of|comprises?|comprising|composed of|involves?|"
+                    r"sub-?networks?|branches)\b", re.I)
 _M_BASE_AFTER = re.compile(
     r"^[\s\-]*(?:-?based\b|backbone|encoder|decoder|weights|features|embeddings|"
     r"as (?:(?:the|a|an|its|our) )?(?:backbone|encoder|base|teacher|initiali\w*|foundation|starting point))", re.I)
@@ -149,6 +157,18 @@ def find_roles(pairs: list[tuple[LinkedMention, Entity]], introduced: list[Entit
     for relation in relations:
         if relation.predicate == "BASED_ON" and relation.subject in introduced_ids:
             found.setdefault(relation.object, set()).add("base")
+    introduced_models = [item.mention.text for item, entity in pairs if entity.id in introduced_ids and entity.type == "model"]
+    for item, entity in pairs:
+        sentence, position = item.mention.sentence, _position(item)
+        if entity.type == "model" and item.is_new and entity.id not in introduced_ids and _PARTS.search(
+                _clause_before(sentence, position)) and any(name in sentence[:position] for name in introduced_models):
+            found.setdefault(entity.id, set()).add("proposed")  # a part the paper's model is made of
+    # "CheXpert Plus" extends "CheXpert": a data set the paper's new one is named after is its source
+    introduced_datasets = [entity.name for entity in introduced if entity.type == "dataset"]
+    for _, entity in pairs:
+        if entity.type == "dataset" and entity.id not in introduced_ids and any(
+                re.match(rf"{re.escape(entity.name)}[\s\-]+\w", name) for name in introduced_datasets):
+            found.setdefault(entity.id, set()).add("source")
     types = {entity.id: entity.type for _, entity in pairs}
     roles = {}
     for entity_id, candidates in found.items():
@@ -169,6 +189,13 @@ def find_evaluations(read: list[tuple[LinkedMention, Entity, str]], introduced: 
             found.setdefault((result.model, result.dataset),
                              Evaluation(result.model, result.dataset, result.field, result.sentence_start, result.sentence_end))
     proposed = [entity.id for entity in introduced if entity.type == "model"]
+    in_title = {entity.id for item, entity, _ in read if item.mention.field == "title"}
+    if len(proposed) > 1:  # the paper's model: the one its title names, else the one it names first
+        titled = [model for model in proposed if model in in_title]
+        first = {}
+        for item, entity, _ in read:
+            first.setdefault(entity.id, (item.mention.field != "title", item.mention.start))
+        proposed = titled if len(titled) == 1 else [min(proposed, key=lambda model: first.get(model, (True, 1 << 30)))]
     models_in_paper = {entity.id for _, entity, _ in read if entity.type == "model"}
     # the paper's subject model: its one proposed model, or the only model it names at all
     subject = proposed[0] if len(proposed) == 1 else (next(iter(models_in_paper)) if len(models_in_paper) == 1 and not proposed else None)

@@ -271,3 +271,24 @@ def test_a_name_that_is_both_a_dataset_and_a_model_gives_two_entities(nlp):
 def test_capitalized_ordinary_words_in_a_title_are_not_names(nlp):
     result = found(nlp, "We study it.", title="Towards Robust And Fair Segmentation With Deep Networks: A Survey")
     assert not any(kind in ("model", "dataset") for kind, _, _ in result)
+
+
+@pytest.mark.parametrize("abstract, name, kind", [
+    ("We also find a spurious correlation in the Chaksu dataset.", "Chaksu", "dataset"),
+    ("Experiments on the CDH-1848 dataset show gains.", "CDH-1848", "dataset"),
+    ("We test on three public datasets: CheXpert, BraTS, and NEATX.", "NEATX", "dataset"),
+    ("We collect a large Lung Cancer (LC) dataset of 828 CT scans. Results on the LC dataset are good.", "LC", "dataset"),
+    ("We train our developed Cerberus model on 600K objects.", "Cerberus", "model"),
+])
+def test_names_the_words_around_them_make_models_and_data_sets(nlp, abstract, name, kind):
+    assert (kind, name) in {(kind, text) for kind, text, _ in found(nlp, abstract)}
+
+
+@pytest.mark.parametrize("abstract, name", [
+    ("Similar datasets are largely absent in medical imaging.", "Similar"),
+    ("We used 624 slides of breast cancer from a Norwegian cohort.", "Norwegian"),
+    ("We evaluate our model on supervised and zero-shot VQA datasets.", "VQA"),
+    ("A CH-specific dataset would be highly valuable.", "CH-specific"),
+])
+def test_words_that_only_look_like_a_data_set_name_are_not_one(nlp, abstract, name):
+    assert ("dataset", name) not in {(kind, text) for kind, text, _ in found(nlp, abstract)}

@@ -24,6 +24,11 @@ def introduced(tools, abstract, title="A study of medical images"):
     ("We fine-tune CLIP on chest X-rays; the resulting model, NovaCLIP, is public.", "NovaCLIP"),
     ("We train several models within the new NovaNet family.", "NovaNet"),
     ("We propose CLIP for chest X-rays.", "CLIP"),  # a known name right after the verb
+    ("We fine-tune CLIP for chest X-rays and propose NovaCLIP.", "NovaCLIP"),
+    ("As part of this work, we train our developed Cerberus model on 600K objects.", "Cerberus"),
+    ("We propose SegNova. SegNova uses a novel Cascaded Fusion Transformer architecture.", "Cascaded Fusion Transformer"),
+    ("We propose SegNova. The training of SegNova involves two components: image-text alignment (IT-Align) "
+     "and patch alignment (PC-Align).", "PC-Align"),
 ])
 def test_the_phrasings_that_introduce(tools, abstract, name):
     assert name in introduced(tools, abstract)
@@ -35,6 +40,7 @@ def test_the_phrasings_that_introduce(tools, abstract, name):
     ("We propose MedSAM-CA, an adaptation of MedSAM.", "MedSAM"),
     ("To counter the fragility of our NovaViT, we propose NovaViTV2.", "NovaViT"),
     ("We propose SegNova, which is built on top of BraTS images.", "BraTS"),
+    ("We propose SegNova. A related network employs Dual Fusion Attention (DFA) for CT.", "DFA"),
 ])
 def test_names_a_paper_only_builds_on_or_studies_are_not_introduced(tools, abstract, name):
     assert name not in introduced(tools, abstract)

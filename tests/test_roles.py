@@ -37,6 +37,9 @@ def model_role(tools, abstract, name):
     ("Models pre-trained on ImageNet are common in medical imaging.", "ImageNet", "mentioned"),
     ("Our method needs less labelled data than an ImageNet initialized counterpart.", "ImageNet", "mentioned"),
     ("We transfer pre-trained models to lung segmentation in BraTS.", "BraTS", "evaluated"),
+    ("We train our scalable SegNova models on a large BraTS set.", "BraTS", "trained"),
+    ("We propose SegNova. SegNova is evaluated under zero-shot and supervised fine-tuning settings on CheXpert.",
+     "CheXpert", "evaluated"),
 ])
 def test_a_dataset_role_comes_from_the_cue_nearest_its_name(tools, abstract, name, role):
     assert dataset_role(tools, abstract, name) == role
@@ -50,6 +53,9 @@ def test_a_dataset_role_comes_from_the_cue_nearest_its_name(tools, abstract, nam
     ("We evaluate SAM on chest X-ray segmentation.", "SAM", "compared"),
     ("Transformers such as ViT have changed computer vision.", "ViT", "mentioned"),
     ("Both networks performed superior to the plain model, ResNet-50.", "ResNet-50", "compared"),
+    ("In this study, we extensively evaluate six widely used CLIP-based models on CheXpert.", "CLIP", "compared"),
+    ("We use CLIP-based models to embed chest X-ray reports.", "CLIP", "base"),
+    ("Comparative analyses with U-Net and ViT reveal the strengths of SAM.", "U-Net", "compared"),
 ])
 def test_a_model_role_comes_from_the_cue_nearest_its_name(tools, abstract, name, role):
     assert model_role(tools, abstract, name) == role
@@ -105,3 +111,17 @@ def test_a_semicolon_ends_what_describes_a_dataset(tools):
     assert facts(tools, "We release NovaSet; MRI is common elsewhere.") == []
     assert facts(tools, "We release NovaSet, a collection of brain MRI.") == [
         ("novaset", "COVERS_ORGAN", "brain"), ("novaset", "HAS_MODALITY", "mri")]
+
+
+def test_a_data_set_the_new_one_is_named_after_is_its_source(tools):
+    roles = record(tools, "We release CheXpert-Plus, a new dataset of chest X-ray reports. CheXpert has been widely used.")["roles"]
+    assert roles["datasets"] == {"CheXpert-Plus": "introduced", "CheXpert": "source"}
+    roles = record(tools, "We release NovaSet, a new dataset of chest X-ray reports. CheXpert has been widely used.")["roles"]
+    assert roles["datasets"]["CheXpert"] == "mentioned"
+
+
+def test_our_method_is_the_model_the_title_names_or_else_the_first_the_paper_introduces(tools):
+    abstract = ("We propose SegNova. SegNova uses a novel Cascaded Fusion Transformer architecture. "
+                "Experiments on BraTS show that our method is accurate.")
+    pairs = {(e["model"], e["dataset"]) for e in record(tools, abstract)["evaluations"]}
+    assert pairs == {("SegNova", "BraTS")}

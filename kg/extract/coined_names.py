@@ -4,43 +4,28 @@ A coined name looks made up: capitals inside a word (MedViTV2, CheXWorld, xLSTM)
 mixed with digits (Med3D, YOLOv8), or hyphen-joined pieces of those (SAM-Med2D, MedMNIST-C).
 A text may also define a name ("termed X", "we introduce X, a ...") or an abbreviation whose
 long form says what it is ("Fréchet Radiomic Distance (FRD)"). Whether a name is a model or
-a data set is `name_types.coined_type`'s decision.
+a data set is `name_types.coined_type`'s decision; the shape of a coined word is
+`name_shapes`'; names that only the words around them make names are `context_names`'.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.context_names import DATASET_AFTER, named_datasets, named_models
 from kg.extract.mentions import MENTIONS, add_mention_attributes
+from kg.extract.name_shapes import GENERIC_ACRONYMS, looks_coined, strip_modifier
 from kg.extract.name_types import MODEL_WORDS, coined_type, type_from_context
-from kg.extract.sentences import sentence_chars
+from kg.extract.sentences import TITLE_BREAK, sentence_chars
 from kg.extract.tokens import text_of
 from kg.ontology import Ontology
 from kg.records import KGError
 from kg.text import singular_acronym
 
-# Acronyms of generic classes, units, venues and the like that are never a model or data set
 # name on their own (the guidelines exclude CNN, GAN, LLM, VLM and similar).
-GENERIC_ACRONYMS = frozenset(
-    """AI ML DL NN NNS ANN CNN CNNS DNN DCNN FCN RNN LSTM GRU GAN GANS VAE MLP MLPS GNN GCNN LLM LLMS
-    VLM VLMS MLLM MLLMS LMM LMMS VLP LVLM LVLMS FM FMS NLP CV SOTA GPU GPUS CPU TPU API RGB ROI ROIS
-    SSL SSLS FL RL IL KD DA DG OOD ID IID QA VQA MIL ViT ViTs SSM SSMS ODE PDE EM KL MSE MAE SGD
-    ADAM EMA BN LN ReLU GELU HU DICOM PACS HIS RIS EHR EMR ICU ED OR ER US UK EU USA FDA NIH WHO
-    MICCAI ISBI CVPR ICCV ECCV NeurIPS ICML ICLR AAAI IJCAI IEEE ACM TMI MIDL MedIA arXiv GitHub
-    PhD MD MS MSc BSc Ph IRB HIPAA GDPR CT MRI PET SPECT OCT WSI WSIs XAI HCI CAD CADx CADe COVID
-    TP FP TN FN TPR FPR CI SD IQR OR HR RR AP AR NA N/A PDF HTML JSON XML URL LoRA PEFT RAG CoT SFT
-    RLHF DPO IoT AR VR XR CXR CXRs LM LMs PLM PLMs FFN MHSA MSA SA CA KNN kNN SVM SVMs RF LR XGBoost
-    YouTube GitHub PyTorch TensorFlow HuggingFace OpenAI DeepMind Google NVIDIA iPhone UMLS SNOMED ICD
-    TL AL""".split()
-)
-_DIMENSION = re.compile(
-    r"^(?:\d+(?:\.\d+)?(?:[DdKkMmBb]|[KMGTP]B|[GM]Hz|ms|mm|cm|px)|[23]D|\d+x\d+|T[12]w?|[A-Z]\d?)$"
-)
-_CITATION_KEY = re.compile(r"^[A-Z][a-z]+\d{4}[A-Za-z]+$")  # Wei2022ChainOT
 HEAD_TYPES = {
     "dataset": "dataset datasets benchmark benchmarks corpus corpora challenge database databases atlas archive cohort collection bank".split(),
     "metric": "score index distance coefficient error rate accuracy similarity divergence measure metric".split(),
@@ -51,9 +36,6 @@ HEAD_TYPES = {
     "summarization normalization phenotyping synthesis".split(),
 }
 LEARNING_HEADS = frozenset("learning training pretraining pre-training alignment maximization optimization distillation".split())
-_MODIFIER_TAIL = re.compile(
-    r"-(?!rays?$)(?:[a-z]{3,}|(?i:[a-z]{3,}(?:ed|ing)|aware|free|wise|level|specific|based|like|style|only|agnostic|centric))$"
-)
 _NAME = r"[A-Z][\w\-+.]*[\w+]|[A-Z]"
 # "termed Image Textualization", "a dataset named MIST"; "we introduce UNI, a ..."
 DEFINED_NAME = re.compile(
@@ -64,41 +46,6 @@ DEFINED_NAME = re.compile(
 # a word with a capital in it (every coined name has one), not inside a path, address or number
 _WORD = re.compile(r"(?<![\w/.\-@])(?=[\w+.\-&]*[A-Z])(?:[A-Za-z0-9][\w+.\-&]*[\w+]|[A-Za-z]{2}\b)")
 _URL_NEARBY = re.compile(r"https?://|www\.|\.(?:com|org|io|edu)\b|github|@")
-
-
-@lru_cache(maxsize=1 << 18)
-def looks_coined(word: str) -> bool:
-    """True when a word has the shape of a coined model or data set name.
-
-    >>> [looks_coined(w) for w in ("MedViTV2", "SAM-Med2D", "YOLOv8", "Model", "CNN", "3D", "COVID-19")]
-    [True, True, True, False, False, False, False]
-    """
-    if word == word.lower():  # every coined shape has a capital; most words have none
-        return False
-    word = singular_acronym(word)  # MVLMs -> MVLM
-    if len(word) < 2 or word in GENERIC_ACRONYMS or word.upper() in GENERIC_ACRONYMS or _DIMENSION.match(word):
-        return False
-    if "&" in word or re.fullmatch(r"[IVXLCDM]+(?:st|nd|rd|th)", word) or _CITATION_KEY.match(word):
-        return False  # H&E-IHC, XIIth
-    if not word[0].isalnum() or not re.search(r"[A-Za-z]{2}", word):
-        return False
-    pieces = [p for p in re.split(r"[-_]", word) if p]
-    inner_capital = any(re.search(r"[a-z].*[A-Z]|[A-Z]{2}.*[a-z]|^[a-z]+[A-Z]", p) for p in pieces)
-    letters_and_digits = any(re.search(r"[A-Za-z]", p) and re.search(r"\d", p) for p in pieces)
-    lettered = [p for p in pieces if re.search(r"[A-Za-z]", p)]
-    if all(p in GENERIC_ACRONYMS or p.upper() in GENERIC_ACRONYMS for p in lettered):
-        return False  # CNN-LSTM
-    all_caps = len(lettered) > 1 and any(len(p) >= 2 and p.isupper() for p in lettered)
-    return inner_capital or (letters_and_digits and any(ch.isupper() for ch in word)) or all_caps
-
-
-def strip_modifier(word: str) -> str:
-    """A coined name without a trailing lower-case modifier.
-
-    >>> strip_modifier("xLSTM-based"), strip_modifier("X-rays")
-    ('xLSTM', 'X-rays')
-    """
-    return _MODIFIER_TAIL.sub("", word) if re.search(r"[A-Z]", word.split("-")[0]) else word
 
 
 def type_of_long_form(long_form: str, short_form: str) -> str | None:
@@ -150,6 +97,18 @@ def defined_names(text: str) -> list[tuple[int, int]]:
         if len(name) >= 2 and name.split()[0].lower() not in ("the", "a", "an", "our", "this", "it"):
             spans.append((start, start + len(name)))
     return spans
+
+
+def _every_place(doc: Doc, name: str, known: list[tuple[int, int]], occurrences: dict[str, list[Span]]) -> None:
+    """Add each place the text names `name` (a whole word, not inside a known mention) to its
+    occurrences and to the known places."""
+    for other in re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text_of(doc)):
+        span = doc.char_span(other.start(), other.end(), alignment_mode="expand")
+        if span is None or any(a < other.end() and other.start() < b for a, b in known):
+            continue
+        span._.kg_exact_chars = other.span()
+        occurrences.setdefault(name, []).append(span)
+        known.append(other.span())
 
 
 def _known_parts(name: str, occurrences: list[Span], ontology: Ontology) -> set[str]:
@@ -235,6 +194,22 @@ def find_coined_names(doc: Doc, ontology: Ontology) -> Doc:
         span._.kg_exact_chars = (start, end)
         occurrences.setdefault(name, []).append(span)
         known.append((start, end))
+    title_end = max(text_of(doc).find(TITLE_BREAK), 0)
+    # an abbreviation a data set's head noun follows names the data set ("the Lung Cancer (LC)
+    # dataset"), whatever the ontology's concept of the same letters
+    for span in list(spans):
+        after = text_of(doc)[span.end_char:span.end_char + 20]
+        if (span.label_ != "dataset" and re.fullmatch(r"[A-Z][A-Z0-9\-]{1,9}", span.text) and DATASET_AFTER.match(after)
+                and span.text not in occurrences and span.text not in GENERIC_ACRONYMS):
+            name = span.text
+            spans = [s for s in spans if s.text != name]
+            new = [s for s in new if s.text != name]
+            known = [(a, b) for a, b in known if text_of(doc)[a:b] != name]
+            _every_place(doc, name, known, occurrences)
+    for start, end in named_datasets(text_of(doc), title_end) + named_models(text_of(doc), title_end):
+        if any(a < end and start < b for a, b in known):
+            continue
+        _every_place(doc, text_of(doc)[start:end], known, occurrences)
     for match in _WORD.finditer(text_of(doc)):
         name = strip_modifier(match.group())
         start, end = match.start(), match.start() + len(name)

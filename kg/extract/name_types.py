@@ -22,7 +22,8 @@ MODEL_WORDS = frozenset(
     "layer layers unit head operator kernel".split()
 )
 _LIST_INTRO = r"[^.;]{0,80}\b(?:including|such as|like|namely|e\.g\.,?|i\.e\.,?|:)\s[^.;]*$"
-_DATASET_LIST = re.compile(r"\b(?:datasets?|benchmarks?|corpora|challenges?|databases?)\b" + _LIST_INTRO, re.I)
+# not "challenges": "To address these challenges, we propose three contributions: ..." lists none
+_DATASET_LIST = re.compile(r"\b(?:datasets?|benchmarks?|corpora|databases?)\b" + _LIST_INTRO, re.I)
 _MODEL_LIST = re.compile(r"\b(?:models?|baselines?|methods?|backbones?|architectures?|networks?|encoders?|approaches)\b" + _LIST_INTRO, re.I)
 _COORDINATED_DATASET = re.compile(r"^(?:\s*(?:,|and|or|&)?\s*[A-Z][\w\-.+]*){0,4}\s+(?:datasets?|benchmarks?)\b")
 

@@ -1,0 +1,79 @@
+"""Names the words around them give: "the Chaksu dataset", "three datasets: A, B, and NEATX",
+"our developed Cerberus model". Unlike coined names, these need not look made up; the
+head noun, the list or the phrase says what they name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.name_shapes import GENERIC_ACRONYMS, looks_coined, strip_modifier
+
+# a name a data set's head noun follows ("the Chaksu dataset", "the CDH-1848 dataset"), or one
+# of a list that data sets introduce ("three public datasets: MIMIC-CXR, NIH-CXR14, and NEATX")
+_NAME_WORD = r"[A-Z][\w\-+.]*[\w+]|[A-Z]{2,}"
+_BEFORE_DATASET_WORD = re.compile(
+    rf"(?<![\w\-])(?P<name>(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD})){{0,2}})\)?\s+(?:dataset|benchmark|database|corpus|cohort)\b")
+_DATASET_LIST_START = re.compile(
+    r"\b(?:datasets|benchmarks|databases|corpora|cohorts)\s*(?::|,?\s+(?:namely|including|such as|i\.e\.,?))\s*")
+_LIST_ITEM = re.compile(rf"(?P<name>(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD})){{0,2}})(?P<sep>\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))?")
+# "our developed Cerberus model", "a novel Cascaded Modality Transformer architecture"
+_OWN_MODEL_NAMED = re.compile(
+    r"\b(?:[Oo]ur\s+(?:(?:developed|proposed|new|novel)\s+)?|an?\s+(?:novel|new)\s+|the\s+proposed\s+)"
+    r"(?P<name>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3})\s+(?:model|network|architecture|framework)\b")
+DATASET_AFTER = re.compile(r"\)?\s+(?:dataset|benchmark|database|corpus)\b")
+_NOT_A_NAME = frozenset("the a an our this these those its their we in on of for and or with all both each new public "
+                        "private large small several three two four five".split())
+
+
+
+def _name_shaped(name: str, before: str, *, in_title: bool) -> bool:
+    """Whether words a data set's head noun follows look like its name: a capital inside a word,
+    a digit, or all capitals (LC, SPH, CDH-1848); in running text, a capitalized word after
+    "the" (the Chaksu dataset; not "a Norwegian cohort"), never in a title, where every word
+    has a capital, or first in a sentence."""
+    words = name.split()
+    if any(word.lower() in _NOT_A_NAME or word in GENERIC_ACRONYMS or strip_modifier(word) != word for word in words):
+        return False
+    if all(looks_coined(word) or re.search(r"\d", word) or (word.isupper() and len(word) >= 2) for word in words):
+        return True
+    return (not in_title and len(words) == 1 and words[0][1:].islower() and len(words[0]) >= 4
+            and re.search(r"\bthe\s+$", before) is not None)
+
+
+def named_datasets(text: str, title_end: int) -> list[tuple[int, int]]:
+    """(start, end) of names the text gives data sets by its words, not their shape: a name a
+    head noun follows ("the Chaksu dataset") and the names of a list of data sets
+    ("datasets: MIMIC-CXR, NIH-CXR14, and NEATX").
+
+    >>> text = "We test on the Chaksu dataset and three datasets: MIMIC-CXR, NIH-CXR14, and NEATX."
+    >>> [text[a:b] for a, b in named_datasets(text, 0)]
+    ['Chaksu', 'MIMIC-CXR', 'NIH-CXR14', 'NEATX']
+    """
+    found = []
+    for match in _BEFORE_DATASET_WORD.finditer(text):
+        start, end = match.span("name")
+        if _name_shaped(match.group("name"), text[max(0, start - 10):start], in_title=start < title_end):
+            found.append((start, end))
+    for match in _DATASET_LIST_START.finditer(text):
+        position = match.end()
+        while item := _LIST_ITEM.match(text, position):
+            if _name_shaped(item.group("name"), "the ", in_title=item.start() < title_end):
+                found.append(item.span("name"))
+            if not item.group("sep"):
+                break
+            position = item.end()
+    return sorted(set(found))
+
+
+def named_models(text: str, title_end: int) -> list[tuple[int, int]]:
+    """(start, end) of the names a text gives its own model by the words around them: "our
+    developed Cerberus model", "a novel Cascaded Modality Transformer architecture".
+
+    >>> text = "We train our developed Cerberus model on 600K objects."
+    >>> [text[a:b] for a, b in named_models(text, 0)]
+    ['Cerberus']
+    """
+    return [match.span("name") for match in _OWN_MODEL_NAMED.finditer(text)
+            if match.start("name") >= title_end and not any(
+                word.lower() in _NOT_A_NAME or word in GENERIC_ACRONYMS for word in match.group("name").split())]
