@@ -53,7 +53,9 @@ OWN_SUBJECT = re.compile(
 IT = re.compile(r"\bit\b", re.I)
 # data the sentence names without a name we know: "an independent test set", "the CDH-1848 dataset" ...
 UNNAMED_DATA = re.compile(r"\b(?:(?:data\s?sets?|benchmarks?|cohorts?|challenges?|corpus|corpora)\b|(?:test|validation|"
-                          r"external|independent|internal|private|in-house|held-out|hold-out)\s+(?:\w+\s+)?sets?\b)", re.I)
+                          r"external|independent|internal|private|in-house|held-out|hold-out)\s+(?:\w+\s+)?sets?\b|"
+                          r"\b(?:external|independent|prospective|clinical|reader|in-house)\s+(?:\w+\s+)?(?:evaluation|study|validation|test)\b)",
+                          re.I)
 # ... or "in UPHILL": a coined name after a preposition that is none of the sentence's mentions
 COINED_NAME = re.compile(r"\b(?:on|in|across)\s+(?:the\s+)?(?P<name>[A-Z][\w\-]*[A-Z0-9][\w\-]*)\b")
 

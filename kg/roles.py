@@ -45,6 +45,8 @@ _D_SOURCE = (r"(?:derived|collected|curated|sourced|extracted|drawn|constructed|
 # a name right after these is only compared with ("larger than MIMIC-CXR")
 _ASIDE = re.compile(r"\b(?:than|compared (?:to|with)|versus|vs\.?|unlike|similar to|superior to|as (?:a|an|the))\s+"
                     r"(?:the\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
+# ... and so is one inside an opening "Compared to fine-tuning GPT-4o with only MIMIC-CXR, ..."
+_ASIDE_OPENING = re.compile(r"^\W*(?:compared (?:to|with)|unlike|in contrast to|similar to|versus)\b[^,]*$", re.I)
 _PREPOSITION = re.compile(r"\b(?:on|in|with|using|across|over|at|to|for|of|from|by)\b", re.I)
 
 _M_BASE = (r"based on|built (?:up)?on|on top of|upon|adapt\w*|extend\w*|fine-?tun\w*|distill?\w*|initiali[sz]\w*|"
@@ -102,7 +104,7 @@ def _own(sentence: str, introduced_names: Iterable[str]) -> bool:
 def _dataset_role(item: LinkedMention, own: bool) -> str:
     sentence, position = item.mention.sentence, _position(item)
     before = _clause_before(sentence, position)[-150:]
-    if _ASIDE.search(before):
+    if _ASIDE.search(before) or _ASIDE_OPENING.match(before):
         return "mentioned"
     cue, at = _nearest_cue(before, _DATASET_CUES)
     # "experiments on X", "evaluated with X": the cue reaches the name through a preposition
@@ -122,6 +124,8 @@ def _model_role(item: LinkedMention, own: bool) -> str:
     before = _clause_before(sentence, position)[-150:]
     after = sentence[position + len(item.mention.text):][:40]
     cue, _ = _nearest_cue(before, _MODEL_CUES)
+    if _ASIDE_OPENING.match(before):
+        cue = "compared"
     if cue == "compared" and (own or _NUMBER.search(sentence) or _M_STRONG_COMPARE.search(before)):
         return "compared"
     if own and (cue == "base" or _M_BASE_AFTER.match(after)):

@@ -204,3 +204,11 @@ def test_a_ratio_keeps_its_value_where_a_metric_names_the_ratio():
     sentence = "the hazard ratio was 2.31 and the AUC 0.85"
     assert "2.31" in mask_statistics(sentence, [(4, 16)])
     assert "2.31" not in mask_statistics(sentence, [])
+
+
+def test_an_independent_evaluation_is_not_on_the_paper_s_only_data_set(tools):
+    found = results(tools, PROPOSE + "SegNova is trained on BraTS. In an independent clinical evaluation, SegNova "
+                                     "reaches an AUC of 0.91.")
+    assert found == [("AUC", "0.91", "score", "SegNova", None)]
+    found = results(tools, PROPOSE + "SegNova is trained on BraTS. SegNova reaches an AUC of 0.91.")
+    assert found == [("AUC", "0.91", "score", "SegNova", "BraTS")]

@@ -125,3 +125,11 @@ def test_our_method_is_the_model_the_title_names_or_else_the_first_the_paper_int
                 "Experiments on BraTS show that our method is accurate.")
     pairs = {(e["model"], e["dataset"]) for e in record(tools, abstract)["evaluations"]}
     assert pairs == {("SegNova", "BraTS")}
+
+
+def test_a_name_inside_an_opening_comparison_is_only_compared_with(tools):
+    roles = record(tools, "We propose SegNova. Compared to fine-tuning CLIP with only CheXpert data for the same task, "
+                          "SegNova is better in clinical metrics.")["roles"]
+    assert roles["datasets"]["CheXpert"] == "mentioned" and roles["models"]["CLIP"] == "compared"
+    roles = record(tools, "We propose SegNova. We fine-tune CLIP with only CheXpert data for the same task.")["roles"]
+    assert roles["datasets"]["CheXpert"] == "trained" and roles["models"]["CLIP"] == "base"
