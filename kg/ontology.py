@@ -75,6 +75,7 @@ def concepts_from_statements(statements: Statements) -> Iterator[Concept]:
             label=labels[0],
             alt_labels=_texts(properties, SKOS + "altLabel"),
             case_sensitive_labels=_texts(properties, KG + "caseSensitiveLabel"),
+            context_labels=_texts(properties, KG + "contextLabel"),
             broader=_iris(properties, SKOS + "broader"),
             external_ids=_iris(properties, SKOS + "exactMatch") + _iris(properties, SKOS + "closeMatch")
             + _iris(properties, RDFS_SEE_ALSO),

@@ -117,6 +117,7 @@ class Concept:
     label: str
     alt_labels: tuple[str, ...] = ()
     case_sensitive_labels: tuple[str, ...] = ()
+    context_labels: tuple[str, ...] = ()  # labels that count only next to an imaging word
     broader: tuple[str, ...] = ()
     external_ids: tuple[str, ...] = ()
     facts: tuple[tuple[str, str], ...] = ()
@@ -125,7 +126,7 @@ class Concept:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        return (self.label, *self.alt_labels, *self.case_sensitive_labels)
+        return (self.label, *self.alt_labels, *self.case_sensitive_labels, *self.context_labels)
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ def _introduced_in(sentence: str, start: int, end: int, *, new: bool) -> str | N
     before, after = sentence[:start], sentence[end:]
     if new and (_NAMING.search(before) or _APPOSITIVE.match(after) or _NOVEL.search(before)):
         return "stated"
-    if new and re.search(r"\b(?:new|novel)\s+$", before, re.I) and _NEW_FAMILY.match(after):
+    if re.search(r"\b(?:the|a|our)\s+(?:new|novel)\s+$", before, re.I) and _NEW_FAMILY.match(after):  # known or not
         return "stated"
     for verb in _INTRO_VERB.finditer(before):
         between = before[verb.end():]

@@ -292,3 +292,19 @@ def test_names_the_words_around_them_make_models_and_data_sets(nlp, abstract, na
 ])
 def test_words_that_only_look_like_a_data_set_name_are_not_one(nlp, abstract, name):
     assert ("dataset", name) not in {(kind, text) for kind, text, _ in found(nlp, abstract)}
+
+
+@pytest.mark.parametrize("sentence, is_modality", [
+    ("We release pathology slides of breast cancer.", True),
+    ("Foundation models have unlocked potential, particularly in pathology.", True),
+    ("We cover six modalities: X-ray, CT, MRI, Ultrasound, Pathology, and Fundus.", True),
+    ("Segmentation of anatomical structures and pathology is essential.", False),
+    ("The reports come with many pathology labels and RadGraph annotations.", False),
+    ("We split the features into anatomy-relevant and pathology-relevant streams.", False),
+])
+def test_a_context_label_is_dropped_where_it_has_its_ordinary_sense(sentence, is_modality):
+    from kg.analysis import shared_analyzer  # the shipped ontology: "pathology" is a context label of histopathology
+
+    paper = make_paper(title="A title", abstract=sentence, given_id="P")
+    found = {m.concept.rsplit("/", 1)[1] for m in next(extract_mentions([paper], shared_analyzer().nlp))[1] if m.concept}
+    assert ("histopathology" in found) is is_modality

@@ -49,3 +49,7 @@ def test_names_a_paper_only_builds_on_or_studies_are_not_introduced(tools, abstr
 def test_two_names_one_inside_the_other_are_both_introduced_when_both_are_stated(tools):
     abstract = "We present NovaVL-5M, a dataset of image-text pairs. Building on it, we propose NovaVL, a vision-language model."
     assert set(introduced(tools, abstract)) == {"NovaVL-5M", "NovaVL"}
+
+
+def test_a_new_family_introduces_a_name_the_ontology_knows_too(tools):
+    assert "CLIP" in introduced(tools, "Building upon ViT, we develop several models within the new CLIP family.")

@@ -17,6 +17,7 @@ from spacy.util import filter_spans
 
 from kg import config
 from kg.extract.mentions import MENTIONS, add_mention_attributes
+from kg.extract.sentences import sentence_chars
 from kg.extract.tokens import label_tokenizer, text_of
 from kg.ontology import Ontology
 from kg.records import ENTITY_TYPES, KGError
@@ -81,7 +82,7 @@ class OntologyMatcher:
             if concept.type not in ENTITY_TYPES:
                 continue
             patterns = []
-            for label in (concept.label, *concept.alt_labels):
+            for label in (concept.label, *concept.alt_labels, *concept.context_labels):
                 for variant in label_variants(label):
                     patterns.append(make_doc(variant))
             self.norm_matcher.add(concept.iri, patterns)
@@ -111,9 +112,25 @@ class OntologyMatcher:
             if s.label_ not in ("model", "dataset")
             or not any(o.label_ != s.label_ and o.start <= s.start and s.end <= o.end and len(o) > len(s) for o in spans)
         ]
+        spans = [span for span in spans if not self._without_context(span, spans)]
         spans = self._short_forms_of_known_concepts(doc, spans)
         doc.spans[MENTIONS] = sorted(spans, key=lambda s: (s.start, s.end))
         return doc
+
+    def _without_context(self, span: Span, spans: list[Span]) -> bool:
+        """Whether the span is a context label of its concept used in its other sense: next to
+        anatomy ("anatomical structures and pathology", "anatomy- and pathology-relevant") or
+        before a word of findings ("pathology labels"), and with no imaging word after it."""
+        concept = self.ontology[span.kb_id_]
+        if span.text.lower() not in {label.lower() for label in concept.context_labels}:
+            return False
+        doc, text = span.doc, text_of(span.doc)
+        after = text[span.end_char: span.end_char + 30].lower()
+        if re.match(r"\s*(?:images?|slides?|wsis?|data|datasets?|foundation|imaging|scans?|tissues?|specimens?)\b", after):
+            return False
+        start, end = sentence_chars(span)
+        return bool(re.match(r"(?:-relevant|-related|-specific|\s+(?:labels?|findings?|regions?|changes?|lesions?))\b", after)
+                    or re.search(r"\banatom", text[start:end], re.I))
 
     def _short_forms_of_known_concepts(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """The spans, with one more for each use of an abbreviation whose long form (or itself)
