@@ -105,3 +105,11 @@ def test_a_long_title_wraps_in_its_column(corpus_store, run_kg):
     assert len(continued) > 1 and all(not line[:start].strip() for line in continued[1:])
     assert " ".join(line[start:].strip() for line in continued) == TITLE
     assert all(len(line) <= start + 60 for line in lines)
+
+
+def test_kg_viz_resolves_a_name_as_typed_too(corpus_store, run_kg, tmp_path):
+    typed = run_kg("viz", "--store", corpus_store, "--query", "leaderboard", "--param", "dataset=brats", "-o", tmp_path / "a.html")
+    exact = run_kg("viz", "--store", corpus_store, "--query", "leaderboard", "--param", "dataset=BraTS", "-o", tmp_path / "b.html")
+    assert typed.exit_code == exact.exit_code == 0 and typed.stderr.split(": ", 1)[1] == exact.stderr.split(": ", 1)[1]
+    wrong = run_kg("viz", "--store", corpus_store, "--query", "leaderboard", "--param", "dataset=bratz", "-o", tmp_path / "c.html")
+    assert wrong.exit_code == 1 and "no dataset named 'bratz'" in wrong.stderr and not (tmp_path / "c.html").exists()

@@ -74,7 +74,8 @@ def viz_command(store: Path, query_name: str | None, params: dict[str, str], ent
     if params and not query_name:
         raise click.UsageError("--param is for --query")
     from kg.atomic_file import write_atomically
-    from kg.queries import load_library, run_cypher
+    from kg.name_lookup import resolve_names
+    from kg.queries import EmbeddedCypher, load_library
     from kg.stores.graph_reader import read_graph
     from kg.visualize import find_node, graph_page, neighbourhood, nodes_in_rows, overview
 
@@ -88,7 +89,8 @@ def viz_command(store: Path, query_name: str | None, params: dict[str, str], ent
     if entity:
         part, title = neighbourhood(graph, find_node(graph, entity)), f"kg: {entity}"
     elif query_name:
-        rows = run_cypher(store, query.text("cypher"), values)
+        cypher = EmbeddedCypher(store)
+        rows = cypher(query.text("cypher"), resolve_names(query, values, params, cypher))
         part, title = nodes_in_rows(graph, rows), f"kg: {query.title}"
     else:
         part, title = overview(graph), "kg"
