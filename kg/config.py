@@ -66,7 +66,7 @@ NOT_MENTIONS = (
     r"\bjoint(?:ly)?[- ](?!(?:space|replacement|pain|disease|effusion|injur)\w*)[a-z]+",
     r"\b(?:sub-)?pathologies\b",
     r"\b(?:multiple|several|various|different|common|thoracic|chest|cardiac|clinical|diverse)\s+pathology\b",
-    r"\bsensitiv(?:ity|e) (?:to|of)\b",
+    r"\bsensitiv(?:ity|e) (?:to|of)\b(?!\s*(?:about|around|over|up to|~|≈)?\s*\d)",  # "a sensitivity of 82%" is one
     r"\bprecision (?:medicine|oncology|health)\b",
     r"\b(?:mixed|half|full|single|double)[- ]precision\b",
     r"\blogistic regression\b",

@@ -19,7 +19,8 @@ EXAMPLES = {
     r"\b(?:sub-)?pathologies\b": ("14 thoracic pathologies", "digital pathology slides"),
     r"\b(?:multiple|several|various|different|common|thoracic|chest|cardiac|clinical|diverse)\s+pathology\b": (
         "it detects thoracic pathology", "computational pathology"),
-    r"\bsensitiv(?:ity|e) (?:to|of)\b": ("robust but sensitive to noise", "sensitivity and specificity"),
+    r"\bsensitiv(?:ity|e) (?:to|of)\b(?!\s*(?:about|around|over|up to|~|≈)?\s*\d)": (
+        "robust but sensitive to noise", "a sensitivity of 82% and specificity"),
     r"\bprecision (?:medicine|oncology|health)\b": ("towards precision medicine", "precision and recall"),
     r"\b(?:mixed|half|full|single|double)[- ]precision\b": ("mixed-precision training", "high precision"),
     r"\blogistic regression\b": ("a logistic regression baseline", "logistic models"),
