@@ -308,3 +308,15 @@ def test_a_context_label_is_dropped_where_it_has_its_ordinary_sense(sentence, is
     paper = make_paper(title="A title", abstract=sentence, given_id="P")
     found = {m.concept.rsplit("/", 1)[1] for m in next(extract_mentions([paper], shared_analyzer().nlp))[1] if m.concept}
     assert ("histopathology" in found) is is_modality
+
+
+def test_a_model_inside_the_long_form_of_the_model_built_on_it_is_not_mentioned():
+    from kg.analysis import shared_analyzer  # the shipped ontology: MedSAM is built on SAM
+
+    def models(sentence):
+        paper = make_paper(title="A title", abstract=sentence, given_id="P")
+        return {m.concept.rsplit("/", 1)[1] for m in next(extract_mentions([paper], shared_analyzer().nlp))[1]
+                if m.type == "model" and m.concept}
+
+    assert models("We adapt the pretrained foundation model, Medical Segment Anything (MedSAM).") == {"medsam"}
+    assert models("We compare Segment Anything (SAM) with MedSAM.") == {"sam", "medsam"}

@@ -113,6 +113,7 @@ class OntologyMatcher:
             or not any(o.label_ != s.label_ and o.start <= s.start and s.end <= o.end and len(o) > len(s) for o in spans)
         ]
         spans = [span for span in spans if not self._without_context(span, spans)]
+        spans = [span for span in spans if not self._inside_a_long_form(span, spans)]
         spans = self._short_forms_of_known_concepts(doc, spans)
         doc.spans[MENTIONS] = sorted(spans, key=lambda s: (s.start, s.end))
         return doc
@@ -131,6 +132,18 @@ class OntologyMatcher:
         start, end = sentence_chars(span)
         return bool(re.match(r"(?:-relevant|-related|-specific|\s+(?:labels?|findings?|regions?|changes?|lesions?))\b", after)
                     or re.search(r"\banatom", text[start:end], re.I))
+
+    def _inside_a_long_form(self, span: Span, spans: list[Span]) -> bool:
+        """Whether the span is part of the long form of the known name in parentheses after
+        it, a model built on the span's own ("Medical Segment Anything (MedSAM)" names MedSAM,
+        which is built on SAM, whose letters the abbreviation finder cannot align)."""
+        text = text_of(span.doc)
+        opening = re.match(r"[\w\- ]{0,20}?\s*\(\s*", text[span.end_char:])
+        if span.label_ != "model" or not opening:
+            return False
+        at = span.end_char + opening.end()
+        return any(other.start_char == at and ("based_on", span.kb_id_) in self.ontology[other.kb_id_].facts
+                   for other in spans if other.label_ == "model")
 
     def _short_forms_of_known_concepts(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """The spans, with one more for each use of an abbreviation whose long form (or itself)
