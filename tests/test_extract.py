@@ -320,3 +320,7 @@ def test_a_model_inside_the_long_form_of_the_model_built_on_it_is_not_mentioned(
 
     assert models("We adapt the pretrained foundation model, Medical Segment Anything (MedSAM).") == {"medsam"}
     assert models("We compare Segment Anything (SAM) with MedSAM.") == {"sam", "medsam"}
+
+
+def test_a_data_set_named_with_an_indefinite_article_is_a_kind_not_a_name(nlp):
+    assert ("dataset", "SQL") not in {(kind, text) for kind, text, _ in found(nlp, "We build an SQL database of citations.")}

@@ -53,7 +53,9 @@ def named_datasets(text: str, title_end: int) -> list[tuple[int, int]]:
     found = []
     for match in _BEFORE_DATASET_WORD.finditer(text):
         start, end = match.span("name")
-        if _name_shaped(match.group("name"), text[max(0, start - 10):start], in_title=start < title_end):
+        before = text[max(0, start - 10):start]
+        # "an SQL database" is a kind of data set; a named one is "the X dataset" or "X dataset"
+        if not re.search(r"\b(?:a|an)\s+$", before, re.I) and _name_shaped(match.group("name"), before, in_title=start < title_end):
             found.append((start, end))
     for match in _DATASET_LIST_START.finditer(text):
         position = match.end()
