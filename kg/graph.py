@@ -41,8 +41,10 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
 }
 # Evidence of an edge: the sentence it was found in. An edge from a paper points into the
 # paper's own text (the sentence is `field` [sentence_start:sentence_end] of the Paper node)
-# rather than holding a copy: MENTIONS edges alone are a dozen per paper.
-_EVIDENCE = {"confidence": "DOUBLE", "sentence": "STRING", "source": "STRING"}
+# rather than holding a copy: MENTIONS edges alone are a dozen per paper. An edge between two
+# entities keeps the sentence itself and `paper`, the id of the paper it comes from (None for
+# a fact of the ontology).
+_EVIDENCE = {"confidence": "DOUBLE", "paper": "STRING", "sentence": "STRING", "source": "STRING"}
 _PAPER_EVIDENCE = {"confidence": "DOUBLE", "field": "STRING", "sentence_start": "INT64", "sentence_end": "INT64",
                    "source": "STRING"}
 _ENTITIES = tuple(ENTITY_LABELS.values())
@@ -75,8 +77,9 @@ EXTRACTOR = f"kg {__version__}"
 
 @dataclass(frozen=True)
 class EntityEdge:
-    """An edge between two entities, stated by one paper, with its evidence (the sentence itself:
-    the edge outlives the paper's text)."""
+    """An edge between two entities, stated by one paper, with its evidence: the sentence itself
+    (the edge outlives the paper's text) and `paper`, the id of the paper whose sentence it is
+    (None for a fact of the ontology)."""
 
     start: str
     type: str
@@ -84,9 +87,20 @@ class EntityEdge:
     confidence: float
     sentence: str
     source: str
+    paper: str | None = None
 
     def properties(self) -> dict[str, Any]:
-        return {"confidence": self.confidence, "sentence": self.sentence, "source": self.source}
+        return {"confidence": self.confidence, "paper": self.paper, "sentence": self.sentence, "source": self.source}
+
+    def better_than(self, other: EntityEdge) -> bool:
+        """Whether this evidence of an edge is to be kept rather than `other`: the higher
+        confidence; on equal confidence, a paper's sentence rather than none, then the paper
+        with the smaller id (so a build keeps the same evidence whatever order papers come in)."""
+        if self.confidence != other.confidence:
+            return self.confidence > other.confidence
+        if (self.paper is None) != (other.paper is None):
+            return self.paper is not None
+        return self.paper is not None and other.paper is not None and self.paper < other.paper
 
 
 @dataclass
@@ -165,7 +179,8 @@ def paper_rows(analysis: PaperAnalysis, ontology: Ontology) -> GraphRows:
         if start != "Paper":
             sentence = paper.text(relation.field, relation.sentence_start, relation.sentence_end)
             rows.entity_edges.append(EntityEdge(relation.subject, kind, relation.object, relation.confidence,
-                                                sentence, relation.source))
+                                                sentence, relation.source,
+                                                None if relation.source == "ontology" else paper.id))
             continue
         place = {"field": relation.field, "sentence_start": relation.sentence_start,
                  "sentence_end": relation.sentence_end} if relation.field else {}
@@ -174,8 +189,9 @@ def paper_rows(analysis: PaperAnalysis, ontology: Ontology) -> GraphRows:
     names = {entity.id: entity.name for entity in analysis.entities}
     for number, result in enumerate(analysis.results, start=1):
         node = f"{paper.id}#result-{number}"
-        # the Result node's sentence has always been left empty (the record carried no sentence)
-        rows.add_node("Result", {"id": node, "sentence": "", "metric": names[result.metric], "value": result.value,
+        # the sentence that states the result, so that a result read on its own can be checked
+        sentence = paper.text(result.field, result.sentence_start, result.sentence_end)
+        rows.add_node("Result", {"id": node, "sentence": sentence, "metric": names[result.metric], "value": result.value,
                                  "kind": result.kind, **{end: names.get(getattr(result, end)) for end in ("model", "dataset")}})
         rows.add_edge("REPORTS", "Paper", "Result", {"from": paper.id, "to": node})
         for target, edge in ((result.metric, "MEASURES"), (result.model, "FOR_MODEL"), (result.dataset, "ON_DATASET")):
@@ -220,7 +236,7 @@ class EntityGraph:
                 continue
             key = (edge.start, edge.type, edge.end)
             old = self.edges.get(key)
-            if old is None or old.confidence < edge.confidence:
+            if old is None or edge.better_than(old):
                 self.edges[key] = edge
 
     def rows(self, batch: int = 50_000) -> Iterator[GraphRows]:

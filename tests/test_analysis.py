@@ -84,7 +84,7 @@ def test_the_record_names_what_the_analysis_holds_by_id(analysis):
 def test_paper_rows_come_from_the_analysis(analyzer, analysis):
     rows = paper_rows(analysis, analyzer.ontology)
     [result] = rows.nodes["Result"]
-    assert result == {"id": "P#result-1", "sentence": "", "metric": "Dice", "value": "0.91", "kind": "score",
+    assert result == {"id": "P#result-1", "sentence": SENTENCE, "metric": "Dice", "value": "0.91", "kind": "score",
                       "model": "zorb network", "dataset": "Quux archive"}
     for kind, target in (("MEASURES", DICE), ("FOR_MODEL", ZORB), ("ON_DATASET", QUUX)):
         assert [edge["to"] for edges in rows.edges.items() if edges[0][0] == kind for edge in edges[1]] == [target]
@@ -94,7 +94,8 @@ def test_paper_rows_come_from_the_analysis(analyzer, analysis):
     assert paper.text(mention["field"], mention["sentence_start"], mention["sentence_end"]) == SENTENCE
     edges = {(edge.start, edge.type, edge.end): edge for edge in rows.entity_edges}
     assert edges[(ZORB, "EVALUATED_ON", QUUX)].sentence == SENTENCE
-    assert edges[(QUUX, "HAS_MODALITY", CT)].source == "ontology"
+    assert edges[(ZORB, "EVALUATED_ON", QUUX)].paper == "P"  # the paper whose sentence it is
+    assert edges[(QUUX, "HAS_MODALITY", CT)].source == "ontology" and edges[(QUUX, "HAS_MODALITY", CT)].paper is None
     assert {entity.id for entity in rows.entities} >= {ZORB, QUUX, DICE, CT}
 
 

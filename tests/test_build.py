@@ -77,6 +77,25 @@ def test_edges_from_a_paper_point_to_their_sentence_in_it(built):
         assert 0 <= r["first"] < r["last"] <= len(text)
 
 
+def test_edges_between_entities_name_the_paper_whose_sentence_they_keep(built):
+    connection = connect(built / "cypher")
+    rows = run_query(connection,
+                     "MATCH (a)-[r:EVALUATED_ON|BASED_ON|IN_FAMILY|HAS_MODALITY|COVERS_ORGAN]->(b) "
+                     "RETURN label(r) AS type, r.paper AS paper, r.sentence AS sentence, r.source AS source")
+    papers = {r["id"]: r for r in run_query(connection, "MATCH (p:Paper) RETURN p.id AS id, p.title AS title, p.abstract AS abstract")}
+    assert {r["source"] for r in rows} == {"text", "ontology"}
+    for r in rows:
+        if r["source"] == "ontology":  # a fact of the ontology comes from no paper
+            assert r["paper"] is None and r["sentence"] == ""
+        else:
+            paper = papers[r["paper"]]
+            assert r["sentence"] and (r["sentence"] in paper["abstract"] or r["sentence"] == paper["title"])
+    # the same property in RDF, a literal on the edge's statement, names a paper by its id
+    store = open_store(built / "rdf")
+    named = {row["paper"].value for row in store.query(f"SELECT ?paper WHERE {{ ?s <{KG.paper}> ?paper }}")}
+    assert named == {r["paper"] for r in rows if r["paper"]} and named <= set(papers)
+
+
 def test_the_build_conforms_to_the_shapes(built, run_kg):
     result = run_kg("validate", "--store", built)
     assert result.exit_code == 0 and "conforms" in result.stdout

@@ -40,3 +40,22 @@ def test_rows_come_in_batches_of_at_most_the_size_asked_and_lose_nothing():
 
 def test_an_empty_graph_gives_no_rows():
     assert list(EntityGraph(Ontology.load(FIXTURES / "ontology")).rows()) == []
+
+
+def test_an_edge_keeps_its_best_evidence_whatever_order_papers_come_in():
+    model, dataset = f"{NEW}model/net-0", f"{NEW}dataset/set-0"
+    entities = [Entity(model, "model", "Net-0"), Entity(dataset, "dataset", "Set-0")]
+    stated = {paper: EntityEdge(model, "EVALUATED_ON", dataset, confidence, f"sentence of {paper}", "text", paper)
+              for paper, confidence in (("P3", 0.8), ("P1", 0.8), ("P2", 0.6))}
+    kept = set()
+    for order in (["P3", "P1", "P2"], ["P2", "P1", "P3"], ["P1", "P2", "P3"]):
+        graph = EntityGraph(Ontology.load(FIXTURES / "ontology"))
+        for paper in order:
+            graph.add(GraphRows(entities=entities, entity_edges=[stated[paper]]))
+        [rows] = graph.rows()
+        [edge] = rows.edges[("EVALUATED_ON", "Model", "Dataset")]
+        kept.add((edge["paper"], edge["sentence"]))
+    # the higher confidence, then the smaller paper id
+    assert kept == {("P1", "sentence of P1")}
+    fact = EntityEdge(model, "EVALUATED_ON", dataset, 0.8, "", "ontology")
+    assert stated["P1"].better_than(fact) and not fact.better_than(stated["P1"])

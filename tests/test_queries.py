@@ -13,45 +13,91 @@ LIBRARY = load_library()
 UNORDERED: set[tuple[str, str]] = set()
 
 # For each query, with its default parameters, rows its answer on the test corpus must hold
-# (the columns named), as the corpus's abstracts state them.
+# (the columns named), as the corpus's abstracts state them. A per-paper row names its paper
+# and, where the abstract has one, the sentence that states it. (C07 has an arXiv id, C16 a DOI
+# and C09 a URL: the link is the DOI, else the arXiv page, else the URL.)
+C07 = "MedSAM-CA: context-aware adaptation of MedSAM for medical image segmentation"
 EXPECTED = {
+    # chest X-ray: C01, C02, C03, C16, C24 name it
     "concepts-under": [{"narrower": "chest X-ray", "papers": 5}, {"narrower": "mammography", "papers": 1}],
-    "datasets-for-organ": [{"dataset": "BTCV", "modality": "CT"}, {"dataset": "LiTS", "modality": "CT", "papers": 3}],
+    # BTCV: C08 evaluates on it; LiTS: C07, C09 and C10 evaluate or train on it
+    "datasets-for-organ": [{"dataset": "BTCV", "covers": "abdomen", "modality": "CT", "papers": 1},
+                           {"dataset": "LiTS", "covers": "liver", "modality": "CT", "papers": 3}],
     # used, not only named: C01 and C02 evaluate on CheXpert (C02 "evaluated on CheXpert gives an AUC of
     # 0.89"); C15 on CBIS-DDSM (mammography is a kind of X-ray); C01 evaluates on MIMIC-CXR
     "datasets-for-task-modality": [{"dataset": "CheXpert", "role": "evaluated", "paper": "C01"},
                                    {"dataset": "CheXpert", "role": "evaluated", "paper": "C02"},
                                    {"dataset": "CBIS-DDSM", "role": "evaluated", "paper": "C15"},
-                                   {"dataset": "MIMIC-CXR", "role": "evaluated", "paper": "C01"}],
-    "datasets-per-modality": [{"modality": "MRI", "dataset": "BraTS", "papers": 3},
-                              {"modality": "histopathology", "dataset": "TCGA", "papers": 3}],
+                                   {"dataset": "MIMIC-CXR", "role": "evaluated", "paper": "C01"},
+                                   {"dataset": "MedMNIST", "paper": "C16", "link": "https://doi.org/10.5555/kg-corpus.c16"}],
+    # LiTS: C07, C09, C10 (CT recorded for LiTS); TCGA: C11, C12, C13; BraTS: C05 and C06 (C04 names
+    # BraTS in its title but uses BraTS 2021)
+    "datasets-per-modality": [{"modality": "CT", "dataset": "LiTS", "papers": 3},
+                              {"modality": "histopathology", "dataset": "TCGA", "papers": 3},
+                              {"modality": "MRI", "dataset": "BraTS", "papers": 2}],
     "disease-rollup": [{"disease": "breast cancer", "papers": 5}, {"disease": "brain tumor", "papers": 3}],
-    "entity-neighbourhood": [{"relation": "BASED_ON", "direction": "out", "neighbour": "SAM"},
-                             {"relation": "BASED_ON", "direction": "in", "neighbour": "MedSAM-CA"},
-                             {"relation": "EVALUATED_ON", "direction": "out", "neighbour": "LiTS"}],
+    # MedSAM-CA is fine-tuned from MedSAM (C07); MedSAM adapts SAM (the ontology: no paper); C10
+    # reports MedSAM's Dice on LiTS
+    "entity-neighbourhood": [
+        {"relation": "BASED_ON", "direction": "out", "neighbour": "SAM", "paper": None, "evidence": None},
+        {"relation": "BASED_ON", "direction": "in", "neighbour": "MedSAM-CA", "paper": "C07", "title": C07,
+         "link": "https://arxiv.org/abs/9901.00007"},
+        {"relation": "EVALUATED_ON", "direction": "out", "neighbour": "LiTS", "paper": "C10",
+         "evidence": "MedSAM reaches a Dice of 0.94 for the liver on LiTS."},
+        {"relation": "FOR_MODEL", "direction": "in", "neighbour": "C10#result-1", "paper": "C10",
+         "evidence": "MedSAM reaches a Dice of 0.94 for the liver on LiTS."},
+        {"relation": "MENTIONS", "direction": "in", "neighbour": C07, "paper": "C07"}],
     "external-ids": [{"entity": "CT", "external_id": "http://radlex.org/RID/RID10321"}],
     # C29 adapts DINOv2 (a foundation model, says the ontology) in CT and in histopathology
     "foundation-models-for-modalities": [{"model": "DINOv2", "covers": "CT", "role": "base", "paper": "C29"},
                                          {"model": "DINOv2", "covers": "histopathology", "role": "base", "paper": "C29"}],
-    "leaderboard": [{"evaluated_on": "MedMNIST", "model": "ResNet-18", "metric": "accuracy", "value": "0.91", "kind": "score"},
-                    {"model": "TinyMedViT", "metric": "accuracy", "value": "1.8%", "kind": "improvement"}],
+    "leaderboard": [{"evaluated_on": "MedMNIST", "model": "ResNet-18", "metric": "accuracy", "value": "0.91", "kind": "score",
+                     "paper": "C16", "link": "https://doi.org/10.5555/kg-corpus.c16",
+                     "evidence": "ResNet-18 reaches an accuracy of 0.91 on MedMNIST and ResNet-50 an accuracy of 0.89."},
+                    {"model": "TinyMedViT", "metric": "accuracy", "value": "1.8%", "kind": "improvement", "paper": "C17"},
+                    {"model": "TinyMedViT", "metric": "accuracy", "value": "0.87", "kind": "score", "paper": "C18",
+                     "evidence": "TinyMedViT keeps an accuracy of 0.87 on corrupted MedMNIST images."}],
     "modality-organ-cooccurrence": [{"modality": "MRI", "organ": "brain", "papers": 4},
                                     {"modality": "CT", "organ": "liver", "papers": 3}],
-    "model-lineage": [{"ancestor": "MedSAM"}, {"ancestor": "SAM"}],
-    "models-on-dataset": [{"model": "ResNet-50", "metric": "accuracy", "value": "0.89"},
-                          {"model": "TinyMedViT", "metric": "accuracy", "value": "0.93"}],
+    "model-lineage": [{"adapted": "MedSAM-CA", "based_on": "MedSAM", "source": "text", "paper": "C07", "title": C07},
+                      {"adapted": "MedSAM", "based_on": "SAM", "source": "ontology", "paper": None, "evidence": None}],
+    "models-on-dataset": [{"model": "ResNet-50", "evaluated_on": "MedMNIST", "metric": "accuracy", "value": "0.89", "paper": "C16"},
+                          {"model": "TinyMedViT", "evaluated_on": "MedMNIST", "metric": "accuracy", "value": "0.93", "paper": "C17",
+                           "evidence": "TinyMedViT evaluated on MedMNIST reaches an accuracy of 0.93, and improves the accuracy "
+                                       "by 1.8% over ResNet-18 on MedMNIST with a tenth of the parameters."},
+                          {"model": "TinyMedViT", "metric": "accuracy", "value": "0.87", "paper": "C18"}],
     "models-with-metric-on-dataset": [
-        {"model": "MedSAM-CA", "value": "0.93"}, {"model": "MedSAM-CA", "value": "0.71"},
-        {"model": "nnU-Net", "value": "0.96"}, {"model": "TransUNet", "value": "0.95"}, {"model": "MedSAM", "value": "0.94"}],
+        {"model": "MedSAM-CA", "value": "0.93", "paper": "C07"}, {"model": "MedSAM-CA", "value": "0.71", "paper": "C07"},
+        {"model": "nnU-Net", "value": "0.96", "paper": "C09", "link": "https://example.org/kg-corpus/C09"},
+        {"model": "TransUNet", "value": "0.95", "paper": "C09"},
+        {"model": "MedSAM", "evaluated_on": "LiTS", "value": "0.94", "paper": "C10",
+         "evidence": "MedSAM reaches a Dice of 0.94 for the liver on LiTS."}],
     "new-datasets-per-year": [{"year": 2023, "datasets": 1, "papers": 1}],
-    "papers-adapting-model": [{"adapted_model": "MedSAM-CA"}, {"adapted_model": "SAM-Med2D"},
-                              {"adapted_model": "Medical SAM Adapter"}],
-    "papers-on-disease": [{"paper": "BreastUS: a data set of breast ultrasound images", "year": 2023, "dataset": "BreastUS"},
-                          {"paper": "Mammography screening with deep learning on CBIS-DDSM", "dataset": "CBIS-DDSM"}],
-    "task-trend": [{"year": 2023, "papers": 5}, {"year": 2025, "papers": 1}],
-    "top-new-entities": [{"kind": "model", "entity": "PathoCLIP", "papers": 3}, {"kind": "model", "entity": "TinyMedViT", "papers": 2}],
-    "what-is-reported-on": [{"paper": "Benchmarking pathology foundation models on TCGA", "metric": "C-index", "value": "0.68",
-                             "model": "PathoCLIP", "result_dataset": "TCGA"}],
+    # C07 proposes MedSAM-CA, built on MedSAM, which adapts SAM; C27 adapts SAM 2, a version of SAM
+    "papers-adapting-model": [{"paper": "C07", "uses": "MedSAM-CA", "role": "proposed"},
+                              {"paper": "C07", "uses": "SAM", "role": "base",
+                               "evidence": "MedSAM-CA is fine-tuned from MedSAM, which itself adapts SAM to medical images."},
+                              {"paper": "C27", "uses": "SAM 2", "role": "base"}],
+    "papers-on-disease": [{"paper": "C14", "year": 2023, "studies": "breast cancer", "dataset": "BreastUS", "role": "introduced"},
+                          {"paper": "C15", "studies": "breast cancer", "dataset": "CBIS-DDSM", "role": "evaluated",
+                           "evidence": "Mammography screening detects breast cancer early."},
+                          {"paper": "C13", "dataset": "TCGA", "role": "trained"}],
+    "task-trend": [{"year": 2023, "papers": 5}, {"year": 2025, "papers": 1, "models": 1}],
+    # PathoCLIP: C11 proposes it, C12 compares it, C13 builds on its features
+    "top-new-entities": [{"kind": "model", "entity": "PathoCLIP", "papers": 3, "using": 3},
+                         {"kind": "model", "entity": "TinyMedViT", "papers": 2, "using": 2}],
+    # C13 trains on TCGA and reports a result on BRACS only: its row has no result
+    "what-is-reported-on": [{"used": "TCGA", "role": "evaluated", "paper": "C12", "metric": "C-index", "value": "0.68",
+                             "kind": "score", "model": "PathoCLIP", "result_dataset": "TCGA",
+                             "evidence": "PathoCLIP reaches a C-index of 0.68 for survival prediction on TCGA, and UNI "
+                                         "reaches a balanced accuracy of 0.84 for breast cancer subtyping."},
+                            {"used": "TCGA", "role": "trained", "paper": "C13", "metric": None}],
+}
+# Rows the answer must not hold: what counting mentions rather than use would give
+ABSENT = {
+    "datasets-per-modality": [{"modality": "MRI", "dataset": "BraTS", "papers": 3}],
+    "papers-adapting-model": [{"paper": "C08"}],  # C08 only compares SAM and SAM-Med2D
+    "what-is-reported-on": [{"paper": "C13", "metric": "AUC"}],  # its AUC is on BRACS
 }
 
 
@@ -114,14 +160,19 @@ def test_cypher_and_sparql_agree_and_give_the_corpus_answer(corpus_store, name):
     assert normalized(cypher) == normalized(sparql)
     for expected in EXPECTED.get(name, []):
         assert any(expected.items() <= row.items() for row in cypher), f"{name}: no row {expected} in {cypher}"
+    for absent in ABSENT.get(name, []):
+        assert not any(absent.items() <= row.items() for row in cypher), f"{name}: a row {absent} in {cypher}"
 
 
 def test_query_command_json_and_parameters(corpus_store, run_kg):
     result = run_kg("query", "models-on-dataset", "--store", corpus_store, "--param", "dataset=BraTS", "--json")
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert {"model", "metric", "value"} == set(rows[0])
-    assert {(row["model"], row["value"]) for row in rows} >= {("GliomaNet", "0.91"), ("Swin UNETR", "0.90")}
+    assert list(rows[0]) == ["model", "evaluated_on", "metric", "value", "paper", "title", "link", "evidence"]
+    assert {(row["model"], row["value"], row["paper"]) for row in rows} >= {("GliomaNet", "0.91", "C05"), ("Swin UNETR", "0.90", "C06")}
+    # BraTS 2021 is a narrower data set of BraTS: C04 evaluates nnU-Net on it
+    assert any({"model": "nnU-Net", "evaluated_on": "BraTS 2021", "value": "0.88", "paper": "C04"}.items() <= row.items()
+               for row in rows)
     sparql = run_kg("query", "models-on-dataset", "--store", corpus_store, "--lang", "sparql", "--param", "dataset=BraTS", "--json")
     assert normalized(json.loads(sparql.stdout)) == normalized(rows)
 

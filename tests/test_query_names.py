@@ -94,17 +94,20 @@ def test_a_long_title_wraps_in_its_column(corpus_store, run_kg):
     result = run_kg("query", "models-with-metric-on-dataset", "--store", corpus_store)
     assert result.exit_code == 0, result.stderr
     header, *lines = result.stdout.splitlines()
-    start = header.index("paper")
-    assert header.split() == ["model", "value", "paper"] and len(TITLE) > 60
-    first = next(i for i, line in enumerate(lines) if line.startswith("MedSAM-CA") and "0.93" in line)
+    columns = ["model", "evaluated_on", "value", "paper", "title", "link", "evidence"]
+    assert header.split() == columns and len(TITLE) > 60
+    starts = [header.index(f" {name} ") + 1 if name != "model" else 0 for name in columns[:-1]] + [header.index(" evidence") + 1]
+    start, end = starts[4], starts[5]  # the title's column
+    first = next(i for i, line in enumerate(lines) if line.startswith("MedSAM-CA") and " 0.93 " in line)
     continued = [lines[first]]
     for line in lines[first + 1:]:
         if not line:  # a blank line parts the rows of a table with wrapped cells
             break
         continued.append(line)
     assert len(continued) > 1 and all(not line[:start].strip() for line in continued[1:])
-    assert " ".join(line[start:].strip() for line in continued) == TITLE
-    assert all(len(line) <= start + 60 for line in lines)
+    assert " ".join(line[start:end].strip() for line in continued if line[start:end].strip()) == TITLE
+    # no cell is wider than 60 characters: a longer one wraps
+    assert all(b - a <= 62 for a, b in zip(starts, starts[1:])) and all(len(line) <= starts[-1] + 60 for line in lines)
 
 
 def test_kg_viz_resolves_a_name_as_typed_too(corpus_store, run_kg, tmp_path):

@@ -1,8 +1,10 @@
 // title: Data sets covering an organ
-// answers: Which data sets cover the given organ or one of its parts, in which modalities, and how many papers mention them?
+// answers: Which data sets cover the given organ or one of its parts (COVERS_ORGAN, from the ontology or a paper's sentence), which part, in which modalities (HAS_MODALITY), and how many papers use each data set (introduce it, evaluate on it or train on it; papers that only mention it are not counted)?
 // param: organ = abdomen (str) the organ's name; its parts (PART_OF) count too
-MATCH (d:Dataset)-[:COVERS_ORGAN]->(:Organ)-[:PART_OF*0..6]->(:Organ {name: $organ})
+MATCH (d:Dataset)-[:COVERS_ORGAN]->(o:Organ)-[:PART_OF*0..6]->(:Organ {name: $organ})
+WITH DISTINCT d, o
 OPTIONAL MATCH (d)-[:HAS_MODALITY]->(mo:Modality)
-OPTIONAL MATCH (p:Paper)-[:MENTIONS]->(d)
-RETURN d.name AS dataset, mo.name AS modality, count(DISTINCT p) AS papers
-ORDER BY dataset, modality
+OPTIONAL MATCH (p:Paper)-[u:MENTIONS]->(d)
+WHERE u.role IN ['introduced', 'evaluated', 'trained']
+RETURN d.name AS dataset, o.name AS covers, mo.name AS modality, count(DISTINCT p) AS papers
+ORDER BY dataset, covers, modality

@@ -3,6 +3,7 @@
 // param: task = classification (str) the task's name; narrower tasks count too
 // param: modality = X-ray (str) the modality's name; narrower modalities count too
 MATCH (p:Paper)-[:ADDRESSES]->(:Task)-[:BROADER*0..6]->(:Task {name: $task})
+WITH DISTINCT p
 MATCH (p)-[u:MENTIONS]->(d:Dataset)
 WHERE u.role IN ['introduced', 'evaluated', 'trained']
   AND (EXISTS { MATCH (p)-[:MENTIONS]->(:Modality)-[:BROADER*0..6]->(:Modality {name: $modality}) }

@@ -1,13 +1,28 @@
 // title: Neighbourhood of an entity
-// answers: What is the given entity directly connected to: each neighbour with the relation type and its direction?
+// answers: What is the given entity directly connected to? One row per edge: its relation type, its direction, the neighbour (a name, a paper's title or a result's id) and, where the edge comes from a paper, that paper and the sentence: a paper's own edge (MENTIONS, INTRODUCES, ADDRESSES, STUDIES), a result's (FOR_MODEL, ON_DATASET, MEASURES: the paper that reports it) or an edge between two entities read in a paper (its evidence; none for a fact of the ontology or BROADER).
 // param: name = MedSAM (str) the entity's name
-// label(r) is the relation type in LadybugDB/Kùzu; on Neo4j write type(r)
+// label(r) and label(n) are the relation type and node label in LadybugDB/Kùzu; on Neo4j write type(r)
+// and labels(n)[0]. The sentence of a paper's edge is cut with coalesce'd offsets: LadybugDB 0.22 gives
+// no substring to a batch of rows in which some offsets are null.
 MATCH (e {name: $name})
 OPTIONAL MATCH (e)-[r]->(n)
-WITH e, collect({relation: label(r), direction: 'out', neighbour: coalesce(n.name, n.title, n.id)}) AS outgoing
+WITH e, collect({relation: label(r), direction: 'out', neighbour: coalesce(n.name, n.title, n.id),
+                 paper: r.paper, sentence: r.sentence}) AS outgoing
 OPTIONAL MATCH (e)<-[r]-(n)
-WITH outgoing, collect({relation: label(r), direction: 'in', neighbour: coalesce(n.name, n.title, n.id)}) AS incoming
+OPTIONAL MATCH (q:Paper)-[:REPORTS]->(n)
+WITH outgoing, collect({relation: label(r), direction: 'in', neighbour: coalesce(n.name, n.title, n.id),
+     paper: CASE WHEN label(n) = 'Paper' THEN n.id WHEN label(n) = 'Result' THEN q.id ELSE r.paper END,
+     sentence: CASE WHEN label(n) = 'Paper' AND r.field = 'title' THEN n.title
+                    WHEN label(n) = 'Paper' AND r.field = 'abstract'
+                         THEN substring(n.abstract, coalesce(r.sentence_start, 0) + 1, coalesce(r.sentence_end - r.sentence_start, 0))
+                    WHEN label(n) = 'Result' THEN n.sentence ELSE r.sentence END}) AS incoming
 UNWIND outgoing + incoming AS edge
 WITH edge WHERE edge.relation IS NOT NULL
-RETURN DISTINCT edge.relation AS relation, edge.direction AS direction, edge.neighbour AS neighbour
-ORDER BY relation, direction, neighbour
+OPTIONAL MATCH (p:Paper)
+WHERE p.id = edge.paper
+RETURN DISTINCT edge.relation AS relation, edge.direction AS direction, edge.neighbour AS neighbour, p.id AS paper,
+       p.title AS title,
+       CASE WHEN p.doi IS NOT NULL THEN 'https://doi.org/' + p.doi
+            WHEN p.arxiv_id IS NOT NULL THEN 'https://arxiv.org/abs/' + p.arxiv_id ELSE p.url END AS link,
+       CASE WHEN edge.sentence <> '' THEN edge.sentence END AS evidence
+ORDER BY relation, direction, neighbour, paper, evidence

@@ -1,7 +1,15 @@
-// title: Models evaluated on a dataset
-// answers: Which models were evaluated on the given data set, and with which metrics and values?
-// param: dataset = MedMNIST (str) the data set's name (its preferred label or name)
-MATCH (m:Model)-[:EVALUATED_ON]->(d:Dataset {name: $dataset})
-OPTIONAL MATCH (r:Result)-[:FOR_MODEL]->(m), (r)-[:ON_DATASET]->(d)
-RETURN m.name AS model, r.metric AS metric, r.value AS value
-ORDER BY model, metric, value
+// title: Models evaluated on a data set
+// answers: Which models were evaluated on the given data set or a narrower one (an EVALUATED_ON edge: a paper's result or sentence ties the two)? One row per result that ties the model to the data set (its metric and value, the paper that reports it and the sentence that states it), and one row with no metric for the paper whose sentence the edge keeps as evidence, when that paper reports no such result.
+// param: dataset = MedMNIST (str) the data set's name; its narrower data sets (variants, subsets) count too
+MATCH (m:Model)-[e:EVALUATED_ON]->(d:Dataset)-[:BROADER*0..6]->(:Dataset {name: $dataset})
+WITH DISTINCT m, e, d
+MATCH (p:Paper)-[:MENTIONS]->(m)
+OPTIONAL MATCH (p)-[:REPORTS]->(r:Result)-[:FOR_MODEL]->(m), (r)-[:ON_DATASET]->(d)
+WITH m, e, d, p, r
+WHERE r IS NOT NULL OR p.id = e.paper
+RETURN DISTINCT m.name AS model, d.name AS evaluated_on, r.metric AS metric, r.value AS value, p.id AS paper,
+       p.title AS title,
+       CASE WHEN p.doi IS NOT NULL THEN 'https://doi.org/' + p.doi
+            WHEN p.arxiv_id IS NOT NULL THEN 'https://arxiv.org/abs/' + p.arxiv_id ELSE p.url END AS link,
+       CASE WHEN r IS NULL THEN e.sentence WHEN r.sentence <> '' THEN r.sentence END AS evidence
+ORDER BY model, evaluated_on, paper, metric, value, evidence

@@ -1,7 +1,19 @@
 // title: Papers adapting a model
-// answers: Which models build on the given model, directly or through other models (BASED_ON), and which papers mention them?
-// param: model = SAM (str) the base model's name
-MATCH (m:Model)-[:BASED_ON*1..6]->(:Model {name: $model})
-OPTIONAL MATCH (p:Paper)-[:MENTIONS]->(m)
-RETURN DISTINCT m.name AS adapted_model, p.title AS paper
-ORDER BY adapted_model, paper
+// answers: Which papers adapt the given model or one of its versions (BROADER)? A paper adapts it when it uses it as the base of its own work (role base), or proposes or builds on a model that is BASED_ON it, directly or through other models. One row per paper and model it so uses: the model, the paper's role for it (proposed or base), and the sentence that states the model is built on it (the BASED_ON edge's evidence, when it comes from this paper) or else the sentence that names the model.
+// param: model = SAM (str) the base model's name; its versions (narrower models, e.g. SAM 2) count too
+MATCH (m:Model)-[:BASED_ON*0..6]->(:Model)-[:BROADER*0..6]->(base:Model {name: $model})
+WITH DISTINCT m, base
+MATCH (p:Paper)-[u:MENTIONS]->(m)
+WHERE u.role = 'base'
+   OR (u.role = 'proposed' AND EXISTS { MATCH (m)-[:BASED_ON*1..6]->(:Model)-[:BROADER*0..6]->(base) })
+OPTIONAL MATCH (m)-[b:BASED_ON]->(:Model)-[:BASED_ON*0..5]->(:Model)-[:BROADER*0..6]->(base)
+WHERE b.paper = p.id
+WITH p, m, u.role AS role,
+     CASE WHEN u.field = 'title' THEN p.title
+          ELSE substring(p.abstract, u.sentence_start + 1, u.sentence_end - u.sentence_start) END AS named,
+     min(b.sentence) AS stated
+RETURN p.id AS paper, p.title AS title,
+       CASE WHEN p.doi IS NOT NULL THEN 'https://doi.org/' + p.doi
+            WHEN p.arxiv_id IS NOT NULL THEN 'https://arxiv.org/abs/' + p.arxiv_id ELSE p.url END AS link,
+       m.name AS uses, role, coalesce(stated, named) AS evidence
+ORDER BY paper, uses
