@@ -63,6 +63,7 @@ EDGE_TYPES: dict[str, tuple[dict[str, str], tuple[tuple[str, str], ...]]] = {
     "IN_FAMILY": (_EVIDENCE, (("Model", "Family"),)),
     "HAS_MODALITY": (_EVIDENCE, (("Dataset", "Modality"),)),
     "COVERS_ORGAN": (_EVIDENCE, (("Dataset", "Organ"),)),
+    "FOR_TASK": (_EVIDENCE, (("Dataset", "Task"),)),
     "ADDRESSES": (_PAPER_EVIDENCE, (("Paper", "Task"),)),
     "STUDIES": (_PAPER_EVIDENCE, (("Paper", "Disease"),)),
     "REPORTS": ({}, (("Paper", "Result"),)),

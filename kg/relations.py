@@ -212,11 +212,11 @@ def _dataset_facts(sentence: str, datasets, found, ontology: Ontology, add, evid
 
 
 def _ontology_relations(mentions: list[tuple[LinkedMention, Entity]], ontology: Ontology, add) -> None:
-    """BASED_ON, HAS_MODALITY and COVERS_ORGAN facts the ontology records for known entities."""
+    """BASED_ON, HAS_MODALITY, COVERS_ORGAN and FOR_TASK facts the ontology records for known entities."""
     for _, entity in mentions:
         if entity.id not in ontology.concepts:
             continue
         for name, target in ontology[entity.id].facts:
-            predicate = {"based_on": "BASED_ON", "modality": "HAS_MODALITY", "organ": "COVERS_ORGAN"}.get(name)
+            predicate = {"based_on": "BASED_ON", "modality": "HAS_MODALITY", "organ": "COVERS_ORGAN", "task": "FOR_TASK"}.get(name)
             if predicate and (entity.type == "dataset" or predicate == "BASED_ON"):
                 add(entity.id, predicate, target, 1.0, source="ontology")

@@ -1,5 +1,5 @@
-"""Model families: from the ontology, from the model a paper builds on, and from what the paper
-calls the model it introduces."""
+"""Facts of models and data sets: a model's families (from the ontology, from the model a paper
+builds on, and from what the paper calls the model it introduces) and a data set's tasks."""
 
 import pytest
 
@@ -50,3 +50,10 @@ def test_a_model_built_on_another_takes_its_architecture_but_is_no_foundation_mo
 def test_the_one_proposed_model_takes_the_families_of_its_base_model():
     found = families("We propose MedSAM-CA, a context-aware adaptation of MedSAM for segmentation.")
     assert ("MedSAM-CA", "sam-adaptation", "text") in found
+
+
+def test_a_known_data_set_has_the_tasks_the_ontology_records():
+    """What the library's datasets-for-task-modality uses to leave out VQA-RAD from classification."""
+    analysis = next(shared_analyzer().analyze([Paper(id="p", title="A study", abstract="We evaluate on VQA-RAD.")]))
+    tasks = {r.object.rsplit("/", 1)[1] for r in analysis.relations if r.predicate == "FOR_TASK"}
+    assert tasks == {"visual-question-answering"}
