@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from kg.ontology import Ontology
 from kg.records import Entity, LinkedMention, Relation
@@ -82,6 +83,7 @@ def _inherited(base: str, ontology: Ontology) -> list[str]:
     return list(dict.fromkeys(kept + defined))
 
 
+@lru_cache(maxsize=4)  # one per ontology: made once, not once a paper
 def _family_names(ontology: Ontology) -> re.Pattern | None:
     names = sorted({label for concept in ontology.concepts.values() if concept.type == "family"
                     for label in concept.labels}, key=len, reverse=True)
