@@ -324,3 +324,9 @@ def test_a_model_inside_the_long_form_of_the_model_built_on_it_is_not_mentioned(
 
 def test_a_data_set_named_with_an_indefinite_article_is_a_kind_not_a_name(nlp):
     assert ("dataset", "SQL") not in {(kind, text) for kind, text, _ in found(nlp, "We build an SQL database of citations.")}
+
+
+@pytest.mark.parametrize("sentence", ["The AUC was 0.91 in the Internal dataset.", "We enrolled 300 patients in the Validation cohort.",
+                                      "Images came from the Chinese dataset."])
+def test_a_capitalized_ordinary_word_before_dataset_is_no_name(nlp, sentence):
+    assert not {text for kind, text, _ in found(nlp, sentence) if kind == "dataset"}

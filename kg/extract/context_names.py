@@ -22,6 +22,10 @@ _OWN_MODEL_NAMED = re.compile(
     r"\b(?:[Oo]ur\s+(?:(?:developed|proposed|new|novel)\s+)?|an?\s+(?:novel|new)\s+|the\s+proposed\s+)"
     r"(?P<name>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3})\s+(?:model|network|architecture|framework)\b")
 DATASET_AFTER = re.compile(r"\)?\s+(?:dataset|benchmark|database|corpus)\b")
+# "the Norwegian cohort", "the Internal dataset", "the Validation cohort": a capitalized ordinary word
+_ADJECTIVE = re.compile(r"(?:an|ese|ish|al|ic|ed|ing|ive|ary|ous)$")
+_ORDINARY_CAPITALIZED = frozenset("test validation development discovery replication public private original entire "
+                                  "combined full same whole final main primary secondary derivation tuning".split())
 _NOT_A_NAME = frozenset("the a an our this these those its their we in on of for and or with all both each new public "
                         "private large small several three two four five".split())
 
@@ -38,7 +42,8 @@ def _name_shaped(name: str, before: str, *, in_title: bool) -> bool:
     if all(looks_coined(word) or re.search(r"\d", word) or (word.isupper() and len(word) >= 2) for word in words):
         return True
     return (not in_title and len(words) == 1 and words[0][1:].islower() and len(words[0]) >= 4
-            and re.search(r"\bthe\s+$", before) is not None)
+            and re.search(r"\bthe\s+$", before) is not None and not _ADJECTIVE.search(words[0])
+            and words[0].lower() not in _ORDINARY_CAPITALIZED)
 
 
 def named_datasets(text: str, title_end: int) -> list[tuple[int, int]]:
