@@ -47,7 +47,7 @@ BASELINE_SUBJECT = re.compile(
     r"(?:\w+\s+){0,2}?(?:methods?|models?|approaches|works?|studies|systems?)\b|\b(?:radiologists?|clinicians?|"
     r"physicians?|experts?|readers?|humans?|literature)\b", re.I)
 OWN_SUBJECT = re.compile(
-    r"\b(?:we|our|ours|the\s+proposed|this\s+(?:method|model|approach|framework|network|system|design)|"
+    r"\b(?:we|our|ours|the\s+proposed|(?:this|the)\s+(?:method|model|approach|framework|network|system|design|algorithm|classifier)|"
     r"the\s+(?:overall\s+)?(?:best|final|resulting)\s+(?:\w+\s+)?(?:method|model|approach|framework|network|system|"
     r"design))\b", re.I)
 IT = re.compile(r"\bit\b", re.I)

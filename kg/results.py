@@ -190,6 +190,9 @@ class _Reading:
             end = to.end()  # "from 4.2 mm to 1.9 mm on X": both on X
         cs, ce = self.clause(start)
         after = [m for m in self.datasets if m[0] >= end and m[1] <= ce]
+        unnamed = UNNAMED_DATA.search(self.text, end, min(ce, end + 60))
+        if unnamed and (not after or unnamed.start() < after[0][0]):
+            return None  # "and 0.91 on the independent test set": data written after it without a name
         before = [m for m in self.datasets if cs <= m[0] and m[1] <= start]
         if after and TRAILING_DATASET.match(self.text[end:after[0][0]]):
             return after[0][2]
@@ -197,9 +200,9 @@ class _Reading:
             return (before[-1] if before else after[0])[2]
         if earlier := [m for m in self.datasets if m[1] <= start]:
             return earlier[-1][2]
-        unnamed = UNNAMED_DATA.search(self.text) or any(
+        unnamed_here = UNNAMED_DATA.search(self.text) or any(
             not any(a <= match.start("name") < b for a, b in self.taken) for match in COINED_NAME.finditer(self.text))
-        if (self.datasets or unnamed or not self.paper.only_dataset or metric.id.rsplit("/", 1)[-1] in _COST
+        if (self.datasets or unnamed_here or not self.paper.only_dataset or metric.id.rsplit("/", 1)[-1] in _COST
                 or BASELINE_SUBJECT.search(self.text[cs:start])):
             return None
         return self.paper.only_dataset

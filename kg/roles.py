@@ -25,7 +25,9 @@ MODEL_ROLES = ("proposed", "base", "compared", "mentioned")
 
 # the clause a name is read in ends at these (a list's commas do not end it)
 _CLAUSE_BREAK = re.compile(r";\s|\.\s|,\s*(?:which|while|whereas|but|although|where)\b|\b(?:whereas|while)\b")
-_OWN_WORK = re.compile(r"\b(?:we|our|us|this (?:paper|work|study|report)|here|proposed|the resulting|experiments|"
+# "In this retrospective multicenter study" (a clinical journal's methods) is the paper's own work too
+_OWN_WORK = re.compile(r"\b(?:we|our|us|this (?:[\w\-]+ ){0,2}?(?:paper|work|study|report|trial|analysis)|here|proposed|"
+                       r"the resulting|experiments|"
                        r"the (?:model|method|approach|framework|network|system))\b", re.I)
 _NUMBER = re.compile(r"\d(?:\.\d+)?\s?%|\b0?\.\d+\b|\b\d+\.\d+\b")
 
@@ -53,7 +55,7 @@ _M_BASE = (r"based on|built (?:up)?on|on top of|upon|adapt\w*|extend\w*|fine-?tu
            r"leverag\w*|incorporat\w*|integrat\w*|plug\w*|equip\w*|inherit\w*|utiliz\w*|"
            r"(?<!widely )(?<!commonly )(?<!frequently )(?<!often )us(?:e|es|ed|ing)|employ\w*|"
            r"adopt\w*|enhanc\w*|augment\w*|combin\w*|original|modif\w*|customi[sz]\w*|tailor\w*|transfer\w*|replicat\w*|"
-           r"continu\w* pre-?train\w*|refin\w*|improv\w* (?:up)?on|variant of|version of")
+           r"continu\w* pre-?train\w*|refin\w*|improv\w* (?:up)?on|variant of|version of|(?:pre-?)?train(?:s|ed|ing)?")
 _M_COMPARE = (r"outperform\w*|surpass\w*|compar\w*|against|than|versus|vs\.?|baselines?|competitors?|benchmark\w*|"
               r"evaluat\w*|assess\w*|test\w*|exceed\w*|beat\w*|over|study of|analy[sz]\w*|investigat\w*|examin\w*|"
               r"superior to|inferior to|state-of-the-art|SOTA")

@@ -212,3 +212,9 @@ def test_an_independent_evaluation_is_not_on_the_paper_s_only_data_set(tools):
     assert found == [("AUC", "0.91", "score", "SegNova", None)]
     found = results(tools, PROPOSE + "SegNova is trained on BraTS. SegNova reaches an AUC of 0.91.")
     assert found == [("AUC", "0.91", "score", "SegNova", "BraTS")]
+
+
+def test_a_value_on_an_unnamed_test_set_is_on_no_named_data_set(tools):
+    found = results(tools, "In this retrospective study, we train a U-Net. The model reaches an AUC of 0.94 on BraTS "
+                           "and an AUC of 0.91 on the independent test set.")
+    assert found == [("AUC", "0.94", "score", "U-Net", "BraTS"), ("AUC", "0.91", "score", "U-Net", None)]

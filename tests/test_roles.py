@@ -133,3 +133,11 @@ def test_a_name_inside_an_opening_comparison_is_only_compared_with(tools):
     assert roles["datasets"]["CheXpert"] == "mentioned" and roles["models"]["CLIP"] == "compared"
     roles = record(tools, "We propose SegNova. We fine-tune CLIP with only CheXpert data for the same task.")["roles"]
     assert roles["datasets"]["CheXpert"] == "trained" and roles["models"]["CLIP"] == "base"
+
+
+def test_a_clinical_study_s_own_model_is_the_architecture_it_trains(tools):
+    abstract = ("MATERIALS AND METHODS: In this retrospective study, 12,000 radiographs were used to train a U-Net model. "
+                "RESULTS: The model reached an AUC of 0.94 on CheXpert.")
+    roles = record(tools, abstract)["roles"]
+    assert roles == {"datasets": {"CheXpert": "evaluated"}, "models": {"U-Net": "base"}}
+    assert record(tools, "Radiographs were used to train a U-Net model in earlier work.")["roles"]["models"]["U-Net"] == "mentioned"
