@@ -63,9 +63,6 @@ _M_COMPARE = (r"outperform\w*|surpass\w*|compar\w*|against|than|versus|vs\.?|bas
 _M_STRONG_COMPARE = re.compile(r"\b(?:outperform\w*|surpass\w*|compared (?:to|with)|than|superior to|inferior to|"
                                r"versus|vs\.?|beat\w*|exceed\w*|comparative \w+ (?:with|to|against)|"
                                r"comparisons? (?:with|to|against))\b", re.I)
-# "The pre-training of X involves two components: A and B": new names of the proposed model's parts
-_PARTS = re.compile(r"\b(?:components?|modules?|consists? of|comprises?|comprising|composed of|involves?|"
-                    r"sub-?networks?|branches)\b", re.I)
 _M_BASE_AFTER = re.compile(
     r"^[\s\-]*(?:-?based\b|backbone|encoder|decoder|weights|features|embeddings|"
     r"as (?:(?:the|a|an|its|our) )?(?:backbone|encoder|base|teacher|initiali\w*|foundation|starting point))", re.I)
@@ -163,12 +160,6 @@ def find_roles(pairs: list[tuple[LinkedMention, Entity]], introduced: list[Entit
     for relation in relations:
         if relation.predicate == "BASED_ON" and relation.subject in introduced_ids:
             found.setdefault(relation.object, set()).add("base")
-    introduced_models = [item.mention.text for item, entity in pairs if entity.id in introduced_ids and entity.type == "model"]
-    for item, entity in pairs:
-        sentence, position = item.mention.sentence, _position(item)
-        if entity.type == "model" and item.is_new and entity.id not in introduced_ids and _PARTS.search(
-                _clause_before(sentence, position)) and any(name in sentence[:position] for name in introduced_models):
-            found.setdefault(entity.id, set()).add("proposed")  # a part the paper's model is made of
     # "CheXpert Plus" extends "CheXpert": a data set the paper's new one is named after is its source
     introduced_datasets = [entity.name for entity in introduced if entity.type == "dataset"]
     for _, entity in pairs:
