@@ -330,3 +330,11 @@ def test_a_data_set_named_with_an_indefinite_article_is_a_kind_not_a_name(nlp):
                                       "Images came from the Chinese dataset."])
 def test_a_capitalized_ordinary_word_before_dataset_is_no_name(nlp, sentence):
     assert not {text for kind, text, _ in found(nlp, sentence) if kind == "dataset"}
+
+
+def test_a_size_in_billions_makes_a_model_and_one_in_millions_a_data_set():
+    from kg.extract.name_types import coined_type
+
+    assert coined_type("Meditron-70B", [("LLMs such as ", " and MedLM-Large.")], defined=None, parts=set()) == "model"
+    assert coined_type("Meditron-70B", [("results on the ", " benchmark")], defined=None, parts=set()) == "dataset"
+    assert coined_type("MedTrinity-25M", [("we train on ", "")], defined=None, parts=set()) == "dataset"

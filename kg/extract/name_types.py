@@ -24,7 +24,8 @@ MODEL_WORDS = frozenset(
 _LIST_INTRO = r"[^.;]{0,80}\b(?:including|such as|like|namely|e\.g\.,?|i\.e\.,?|:)\s[^.;]*$"
 # not "challenges": "To address these challenges, we propose three contributions: ..." lists none
 _DATASET_LIST = re.compile(r"\b(?:datasets?|benchmarks?|corpora|databases?)\b" + _LIST_INTRO, re.I)
-_MODEL_LIST = re.compile(r"\b(?:models?|baselines?|methods?|backbones?|architectures?|networks?|encoders?|approaches)\b" + _LIST_INTRO, re.I)
+_MODEL_LIST = re.compile(r"\b(?:models?|baselines?|methods?|backbones?|architectures?|networks?|encoders?|approaches|"
+                         r"(?:M?LLM|VLM|LMM)s?)\b" + _LIST_INTRO, re.I)
 _COORDINATED_DATASET = re.compile(r"^(?:\s*(?:,|and|or|&)?\s*[A-Z][\w\-.+]*){0,4}\s+(?:datasets?|benchmarks?)\b")
 
 
@@ -101,7 +102,9 @@ def coined_type(name: str, contexts: Iterable[tuple[str, str]], *, defined: str 
     if len(parts) == 1:
         return next(iter(parts))
     shape = type_from_shape(name)
-    if shape == "dataset" and not name.endswith("B"):  # -25M is data; -7B may be a model's size
+    if shape == "dataset" and re.search(r"-\d+(?:\.\d+)?B$", name):
+        shape = "model"  # -7B, -70B: a model's size in parameters, unless the words around say otherwise
+    elif shape == "dataset":  # -25M is data
         return shape
     contexts = list(contexts)
     votes = Counter(kind for context in contexts if (kind := type_from_context(*context)))
