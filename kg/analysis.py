@@ -31,11 +31,12 @@ def analyze_paper(paper: Paper, mentions: Iterable[Mention], linker: Linker) -> 
     introduced = find_introduced(paper, pairs)
     results = find_results(pairs, introduced)
     relations = find_relations(paper, pairs, introduced, results, linker.ontology)
-    roles, evaluations = find_roles(pairs, introduced, results, relations)
+    roles, evaluations, places = find_roles(pairs, introduced, results, relations)
     relations = with_evaluations(relations, evaluations)
     relations += find_families(pairs, introduced, roles, relations, linker.ontology)
     return PaperAnalysis(paper, tuple(linked), tuple(entities), tuple(entity.id for entity in introduced),
-                         tuple(results), tuple(relations), tuple(sorted(roles.items())), tuple(evaluations))
+                         tuple(results), tuple(relations), tuple(sorted(roles.items())), tuple(evaluations),
+                         tuple(sorted((entity_id, *place) for entity_id, place in places.items())))
 
 
 class Analyzer:

@@ -154,9 +154,17 @@ def paper_rows(analysis: PaperAnalysis, ontology: Ontology) -> GraphRows:
     entities = EntitySet(Entity(item.entity_id, item.mention.type, item.name, item.mention.aliases) for item in analysis.linked)
     mentions: dict[str, dict[str, Any]] = {}
     roles = dict(analysis.roles)  # what the paper does with each model and data set
+    # each entity's edge shows the mention that shows its role, else its best-linked one
+    shows_role = {(entity_id, field, start) for entity_id, field, start in analysis.role_places}
+    with_place = {entity_id for entity_id, _, _ in analysis.role_places}
+    best_score: dict[str, float] = {}
     for item in analysis.linked:
         mention, best = item.mention, mentions.get(item.entity_id)
-        if best is None or best["score"] < item.score:
+        if item.entity_id in with_place:
+            chosen = (item.entity_id, mention.field, mention.start) in shows_role
+        else:
+            chosen = best is None or best["score"] < item.score
+        if best is None or chosen:
             mentions[item.entity_id] = {
                 "from": paper.id, "to": item.entity_id, "field": mention.field, "start_char": mention.start,
                 "end_char": mention.end, "sentence_start": mention.sentence_start, "sentence_end": mention.sentence_end,
@@ -164,7 +172,9 @@ def paper_rows(analysis: PaperAnalysis, ontology: Ontology) -> GraphRows:
                 "mention_count": best["mention_count"] if best else 0, "role": roles.get(item.entity_id),
             }
         mentions[item.entity_id]["mention_count"] += 1
+        best_score[item.entity_id] = max(best_score.get(item.entity_id, 0.0), item.score)
     for iri, edge in mentions.items():
+        edge["score"] = best_score[iri]  # the entity's best link, whichever mention the edge shows
         rows.add_edge("MENTIONS", "Paper", ENTITY_LABELS[entities.type_of(iri)], edge)
     for entity in analysis.entities:
         entities.add(Entity(entity.id, entity.type, entity.name))

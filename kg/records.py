@@ -261,6 +261,8 @@ class PaperAnalysis:
     relations: tuple[Relation, ...]
     roles: tuple[tuple[str, str], ...] = ()
     evaluations: tuple[Evaluation, ...] = ()
+    # (entity id, field, start) of the mention that shows each model's and data set's role
+    role_places: tuple[tuple[str, str, int], ...] = ()
 
     def to_record(self) -> dict[str, Any]:
         """The paper's extraction record, in the format of the annotation guidelines, with

@@ -133,8 +133,10 @@ def _model_role(item: LinkedMention, own: bool) -> str:
 
 
 def find_roles(pairs: list[tuple[LinkedMention, Entity]], introduced: list[Entity], results: list[Result],
-               relations: list[Relation]) -> tuple[dict[str, str], list[Evaluation]]:
-    """Each model's and data set's role (by entity id) and the evaluations the text states."""
+               relations: list[Relation]) -> tuple[dict[str, str], list[Evaluation], dict[str, tuple[str, int]]]:
+    """Each model's and data set's role (by entity id), the evaluations the text states, and
+    for each entity the place (field, start) of the mention that shows its role best: one in a
+    sentence stating its evaluation, else the first that reads as its role."""
     introduced_ids = {entity.id for entity in introduced}
     introduced_names = [item.mention.text for item, entity in pairs if entity.id in introduced_ids]
     own_by_sentence: dict[str, bool] = {}
@@ -173,7 +175,23 @@ def find_roles(pairs: list[tuple[LinkedMention, Entity]], introduced: list[Entit
         if entity_id in introduced_ids:
             candidates = candidates | {order[0]}
         roles[entity_id] = next(role for role in order if role in candidates)
-    return roles, evaluations
+    return roles, evaluations, _role_places(read, roles, evaluations)
+
+
+def _role_places(read: list[tuple[LinkedMention, Entity, str]], roles: dict[str, str],
+                 evaluations: list[Evaluation]) -> dict[str, tuple[str, int]]:
+    places: dict[str, tuple[str, int]] = {}
+    for evaluation in evaluations:
+        for item, entity, _ in read:
+            mention = item.mention
+            if (entity.id in (evaluation.model, evaluation.dataset) and roles.get(entity.id) in ("evaluated", "compared")
+                    and mention.field == evaluation.field
+                    and evaluation.sentence_start <= mention.start < evaluation.sentence_end):
+                places.setdefault(entity.id, (mention.field, mention.start))
+    for item, entity, role in read:
+        if roles.get(entity.id) == role:
+            places.setdefault(entity.id, (item.mention.field, item.mention.start))
+    return places
 
 
 def find_evaluations(read: list[tuple[LinkedMention, Entity, str]], introduced: list[Entity], results: list[Result],

@@ -141,3 +141,14 @@ def test_a_clinical_study_s_own_model_is_the_architecture_it_trains(tools):
     roles = record(tools, abstract)["roles"]
     assert roles == {"datasets": {"CheXpert": "evaluated"}, "models": {"U-Net": "base"}}
     assert record(tools, "Radiographs were used to train a U-Net model in earlier work.")["roles"]["models"]["U-Net"] == "mentioned"
+
+
+def test_the_paper_s_edge_to_a_data_set_shows_the_sentence_of_its_role(tools):
+    from kg.graph import paper_rows
+
+    abstract = "CheXpert is a popular chest X-ray collection. We propose SegNova and evaluate it on CheXpert."
+    analysis = next(tools.analyze([make_paper(title="A study of medical images", abstract=abstract, given_id="P")]))
+    [edge] = [e for e in paper_rows(analysis, tools.ontology).edges[("MENTIONS", "Paper", "Dataset")]]
+    sentence = abstract[edge["sentence_start"]:edge["sentence_end"]]
+    assert edge["role"] == "evaluated" and sentence == "We propose SegNova and evaluate it on CheXpert."
+    assert edge["mention_count"] == 2
