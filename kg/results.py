@@ -38,6 +38,8 @@ _NOT_A_SCORE_AFTER = re.compile(
     r"thousand|[MKB]\b|[KMGT]B\b|k\b|participants?|studies|papers?|videos?|pairs?|volumes?|labels?|annotations?|"
     r"questions?|models?|layers?|parameters?|GPUs?|centers?|centres?|hospitals?|sites?|institutions?|countries)", re.I)
 _FROM = re.compile(rf"\bfrom\s+{QUALIFIER}$", re.I)
+# "our model, built on a ResNet-50 backbone, achieves ...": the backbone is not the subject
+_PART_OF_SUBJECT = re.compile(r"\b(?:built (?:up)?on|based on|on top of|with|using|via|from)\s+(?:an?\s+|the\s+)?$", re.I)
 _TO_NEXT = re.compile(rf"\s*(?:[^\W\d]+\s+)?to\s+{QUALIFIER}{_NUMBER}(?:{_UNIT})?", re.I)
 _COST = ("flops", "multiply-accumulate-operations", "number-of-parameters", "inference-time", "memory-consumption")
 
@@ -160,7 +162,8 @@ class _Reading:
             return next((m[2] for m in self.models if m[0] >= end and FOR_MODEL.fullmatch(self.text[end:m[0]])), None)
         compared = {m[2].id for m in self.models} - {m[2].id for m in self.free_models}
         subject = next((m for m in (self.paper.subject, self.paper.only_model) if m and m.id not in compared), None)
-        subjects: list[tuple[int, Entity | str]] = [(e, m) for s, e, m in self.free_models if cs <= s and e <= start]
+        subjects: list[tuple[int, Entity | str]] = [(e, m) for s, e, m in self.free_models if cs <= s and e <= start
+                                                    and not _PART_OF_SUBJECT.search(self.text[max(cs, s - 30):s])]
         subjects += [(m.end(), "own") for m in OWN_SUBJECT.finditer(self.text, cs, start)]
         subjects += [(m.end(), "it") for m in IT.finditer(self.text, cs, start)]
         if subjects:
@@ -172,6 +175,8 @@ class _Reading:
                 return earlier[-1]
             if subject:
                 return subject
+            if found == "own" and not subject:
+                return None  # "our temporal model, built on ResNet-50, achieves": a model the paper does not name
         for candidates in ([m for m in self.free_models if m[0] >= end and m[1] <= ce],
                            [m for m in self.free_models if m[1] <= start][::-1],
                            [m for m in self.free_models if m[0] >= end]):

@@ -338,3 +338,10 @@ def test_a_size_in_billions_makes_a_model_and_one_in_millions_a_data_set():
     assert coined_type("Meditron-70B", [("LLMs such as ", " and MedLM-Large.")], defined=None, parts=set()) == "model"
     assert coined_type("Meditron-70B", [("results on the ", " benchmark")], defined=None, parts=set()) == "dataset"
     assert coined_type("MedTrinity-25M", [("we train on ", "")], defined=None, parts=set()) == "dataset"
+
+
+def test_a_title_cased_data_set_name_keeps_its_words_and_a_unit_is_no_model(nlp):
+    mentions = found(nlp, "DentNova is trained on the Tufts Dental Database. It improves PSNR to 36.4 dB.")
+    assert ("dataset", "Tufts Dental Database") in {(kind, text) for kind, text, _ in mentions}
+    assert "dB" not in {text for _, text, _ in mentions}
+    assert not {text for kind, text, _ in found(nlp, "Results in the Training Cohort were good.") if kind == "dataset"}

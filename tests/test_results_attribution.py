@@ -218,3 +218,11 @@ def test_a_value_on_an_unnamed_test_set_is_on_no_named_data_set(tools):
     found = results(tools, "In this retrospective study, we train a U-Net. The model reaches an AUC of 0.94 on BraTS "
                            "and an AUC of 0.91 on the independent test set.")
     assert found == [("AUC", "0.94", "score", "U-Net", "BraTS"), ("AUC", "0.91", "score", "U-Net", None)]
+
+
+def test_a_backbone_named_in_the_subject_is_not_the_model_of_the_result(tools):
+    found = results(tools, "Our temporal model, built on a U-Net backbone, achieves an accuracy of 91.2% on BraTS, "
+                           "surpassing ViT.")
+    assert found == [("accuracy", "91.2%", "score", None, "BraTS")]
+    found = results(tools, "U-Net achieves an accuracy of 91.2% on BraTS.")
+    assert found == [("accuracy", "91.2%", "score", "U-Net", "BraTS")]

@@ -207,6 +207,10 @@ def find_coined_names(doc: Doc, ontology: Ontology) -> Doc:
             known = [(a, b) for a, b in known if text_of(doc)[a:b] != name]
             _every_place(doc, name, known, occurrences)
     for start, end in named_datasets(text_of(doc), title_end) + named_models(text_of(doc), title_end):
+        # "Dental" in "the Tufts Dental Database" is part of the name, not a mention of its own
+        inner = [o for o in spans if start <= o.start_char and o.end_char <= end and o.label_ not in ("model", "dataset")]
+        spans = [o for o in spans if o not in inner]
+        known = [(a, b) for a, b in known if not any((a, b) == (o.start_char, o.end_char) for o in inner)]
         if any(a < end and start < b for a, b in known):
             continue
         _every_place(doc, text_of(doc)[start:end], known, occurrences)

@@ -14,6 +14,9 @@ from kg.extract.name_shapes import GENERIC_ACRONYMS, looks_coined, strip_modifie
 _NAME_WORD = r"[A-Z][\w\-+.]*[\w+]|[A-Z]{2,}"
 _BEFORE_DATASET_WORD = re.compile(
     rf"(?<![\w\-])(?P<name>(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD})){{0,2}})\)?\s+(?:dataset|benchmark|database|corpus|cohort)\b")
+# "the Tufts Dental Database", "the Cancer Imaging Archive": a name whose capitalized head is its own
+_TITLED_DATASET = re.compile(r"\bthe\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][\w\-]*){0,3}\s+"
+                             r"(?:Dataset|Database|Benchmark|Corpus|Archive|Cohort|Atlas|Repository))\b")
 _DATASET_LIST_START = re.compile(
     r"\b(?:datasets|benchmarks|databases|corpora|cohorts)\s*(?::|,?\s+(?:namely|including|such as|i\.e\.,?))\s*")
 _LIST_ITEM = re.compile(rf"(?P<name>(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD})){{0,2}})(?P<sep>\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))?")
@@ -25,7 +28,8 @@ DATASET_AFTER = re.compile(r"\)?\s+(?:dataset|benchmark|database|corpus)\b")
 # "the Norwegian cohort", "the Internal dataset", "the Validation cohort": a capitalized ordinary word
 _ADJECTIVE = re.compile(r"(?:an|ese|ish|al|ic|ed|ing|ive|ary|ous)$")
 _ORDINARY_CAPITALIZED = frozenset("test validation development discovery replication public private original entire "
-                                  "combined full same whole final main primary secondary derivation tuning".split())
+                                  "combined full same whole final main primary secondary derivation tuning training testing "
+                                  "internal external independent clinical hospital local institutional".split())
 _NOT_A_NAME = frozenset("the a an our this these those its their we in on of for and or with all both each new public "
                         "private large small several three two four five".split())
 
@@ -62,6 +66,10 @@ def named_datasets(text: str, title_end: int) -> list[tuple[int, int]]:
         # "an SQL database" is a kind of data set; a named one is "the X dataset" or "X dataset"
         if not re.search(r"\b(?:a|an)\s+$", before, re.I) and _name_shaped(match.group("name"), before, in_title=start < title_end):
             found.append((start, end))
+    for match in _TITLED_DATASET.finditer(text):
+        words = match.group("name").split()[:-1]
+        if match.start() >= title_end and not any(w.lower() in _NOT_A_NAME or w.lower() in _ORDINARY_CAPITALIZED for w in words):
+            found.append(match.span("name"))
     for match in _DATASET_LIST_START.finditer(text):
         position = match.end()
         while item := _LIST_ITEM.match(text, position):

@@ -20,7 +20,7 @@ GENERIC_ACRONYMS = frozenset(
     TP FP TN FN TPR FPR CI SD IQR OR HR RR AP AR NA N/A PDF HTML JSON XML URL LoRA PEFT RAG CoT SFT
     RLHF DPO IoT AR VR XR CXR CXRs LM LMs PLM PLMs FFN MHSA MSA SA CA KNN kNN SVM SVMs RF LR XGBoost
     YouTube GitHub PyTorch TensorFlow HuggingFace OpenAI DeepMind Google NVIDIA iPhone UMLS SNOMED ICD
-    TL AL""".split()
+    TL AL dB kHz MHz GHz""".split()
 )
 _DIMENSION = re.compile(
     r"^(?:\d+(?:\.\d+)?(?:[DdKkMmBb]|[KMGTP]B|[GM]Hz|ms|mm|cm|px)|[23]D|\d+x\d+|T[12]w?|[A-Z]\d?)$"
