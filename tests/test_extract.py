@@ -345,3 +345,8 @@ def test_a_title_cased_data_set_name_keeps_its_words_and_a_unit_is_no_model(nlp)
     assert ("dataset", "Tufts Dental Database") in {(kind, text) for kind, text, _ in mentions}
     assert "dB" not in {text for _, text, _ in mentions}
     assert not {text for kind, text, _ in found(nlp, "Results in the Training Cohort were good.") if kind == "dataset"}
+
+
+def test_a_list_of_data_sets_keeps_the_modalities_in_it(nlp):
+    mentions = found(nlp, "Three imaging datasets, including PET, CT, and PET-CT scans, are studied.")
+    assert not {text for kind, text, _ in mentions if kind == "dataset"}

@@ -15,7 +15,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.context_names import DATASET_AFTER, named_datasets, named_models
+from kg.extract.context_names import DATASET_AFTER, TITLED_HEAD, named_datasets, named_models
 from kg.extract.mentions import MENTIONS, add_mention_attributes
 from kg.extract.name_shapes import GENERIC_ACRONYMS, looks_coined, strip_modifier
 from kg.extract.name_types import MODEL_WORDS, coined_type, type_from_context
@@ -208,7 +208,8 @@ def find_coined_names(doc: Doc, ontology: Ontology) -> Doc:
             _every_place(doc, name, known, occurrences)
     for start, end in named_datasets(text_of(doc), title_end) + named_models(text_of(doc), title_end):
         # "Dental" in "the Tufts Dental Database" is part of the name, not a mention of its own
-        inner = [o for o in spans if start <= o.start_char and o.end_char <= end and o.label_ not in ("model", "dataset")]
+        titled = TITLED_HEAD.search(text_of(doc)[start:end])
+        inner = [o for o in spans if titled and start <= o.start_char and o.end_char <= end and o.label_ not in ("model", "dataset")]
         spans = [o for o in spans if o not in inner]
         known = [(a, b) for a, b in known if not any((a, b) == (o.start_char, o.end_char) for o in inner)]
         if any(a < end and start < b for a, b in known):

@@ -15,6 +15,7 @@ _NAME_WORD = r"[A-Z][\w\-+.]*[\w+]|[A-Z]{2,}"
 _BEFORE_DATASET_WORD = re.compile(
     rf"(?<![\w\-])(?P<name>(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD})){{0,2}})\)?\s+(?:dataset|benchmark|database|corpus|cohort)\b")
 # "the Tufts Dental Database", "the Cancer Imaging Archive": a name whose capitalized head is its own
+TITLED_HEAD = re.compile(r"\s(?:Dataset|Database|Benchmark|Corpus|Archive|Cohort|Atlas|Repository)$")
 _TITLED_DATASET = re.compile(r"\bthe\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][\w\-]*){0,3}\s+"
                              r"(?:Dataset|Database|Benchmark|Corpus|Archive|Cohort|Atlas|Repository))\b")
 _DATASET_LIST_START = re.compile(
