@@ -51,6 +51,12 @@ class Tally:
     predicted: int = 0
     gold: int = 0
 
+    def count(self, matches: int, predicted: int, gold: int) -> None:
+        """Add one paper's (or one type's) matches, predictions and gold items."""
+        self.true_positives += matches
+        self.predicted += predicted
+        self.gold += gold
+
     @property
     def precision(self) -> float:
         return self.true_positives / self.predicted if self.predicted else 0.0
@@ -95,9 +101,7 @@ class Evaluation:
     def overall(self) -> Tally:
         total = Tally()
         for tally in self.by_type.values():
-            total.true_positives += tally.true_positives
-            total.predicted += tally.predicted
-            total.gold += tally.gold
+            total.count(tally.true_positives, tally.predicted, tally.gold)
         return total
 
     def to_dict(self) -> dict[str, Any]:
@@ -157,9 +161,7 @@ def _score_introduced(predicted: dict, gold: dict, tally: Tally) -> None:
     p_keys, g_keys = _name_keys(predicted, kinds), _name_keys(gold, kinds)
     found, expected = predicted.get("introduced") or [], gold.get("introduced") or []
     edges = [{i for i, g in enumerate(expected) if _same(p, g, p_keys, g_keys)} for p in found]
-    tally.true_positives += len(_max_matching(edges))
-    tally.predicted += len(found)
-    tally.gold += len(expected)
+    tally.count(len(_max_matching(edges)), len(found), len(expected))
 
 
 def _score_results(predicted: dict, gold: dict, result: "Evaluation") -> None:
@@ -175,9 +177,7 @@ def _score_results(predicted: dict, gold: dict, result: "Evaluation") -> None:
         for p in found
     ]
     matching = _max_matching(edges)
-    result.results.true_positives += len(matching)
-    result.results.predicted += len(found)
-    result.results.gold += len(expected)
+    result.results.count(len(matching), len(found), len(expected))
     for g_index, p_index in matching.items():
         for name, tally in (("model", result.result_models), ("dataset", result.result_datasets)):
             tally.predicted += 1
@@ -205,10 +205,7 @@ def evaluate(predictions: Iterable[dict], gold: Iterable[dict], types: Iterable[
             found = (predicted.get("entities") or {}).get(kind) or []
             expected = (gold_record.get("entities") or {}).get(kind) or []
             matches, false_positives, false_negatives = compare_entities(found, expected)
-            tally = result.by_type[kind]
-            tally.true_positives += matches
-            tally.predicted += len(found)
-            tally.gold += len(expected)
+            result.by_type[kind].count(matches, len(found), len(expected))
             if false_positives or false_negatives:
                 result.errors.append({
                     "id": gold_record.get("id"), "type": kind,

@@ -92,12 +92,6 @@ def same_entity(predicted: str | None, gold: str | None,
     return bool(p & g)
 
 
-def _add(tally: Tally, matches: int, predicted: int, gold: int) -> None:
-    tally.true_positives += matches
-    tally.predicted += predicted
-    tally.gold += gold
-
-
 @dataclass
 class RoleScores:
     """The role, used-dataset, evaluation-pair and full-result scores over many papers."""
@@ -133,7 +127,7 @@ class RoleScores:
         if kind == "dataset":
             used_found = [p for p in found if p.role in USED_ROLES]
             used_expected = [g for g in expected if g.role in USED_ROLES]
-            _add(self.used_datasets, len(_match_items(used_found, used_expected)), len(used_found), len(used_expected))
+            self.used_datasets.count(len(_match_items(used_found, used_expected)), len(used_found), len(used_expected))
 
     def _score_evaluations(self, predicted: dict, gold: dict) -> None:
         kinds = ("model", "dataset")
@@ -145,7 +139,7 @@ class RoleScores:
              and same_entity(p.get("dataset"), g.get("dataset"), p_keys, g_keys)}
             for p in found
         ]
-        _add(self.evaluations, len(_max_matching(edges)), len(found), len(expected))
+        self.evaluations.count(len(_max_matching(edges)), len(found), len(expected))
 
     def _score_results_full(self, predicted: dict, gold: dict) -> None:
         kinds = ("metric", "model", "dataset")
@@ -161,7 +155,7 @@ class RoleScores:
              and same_entity(p.get("dataset"), g.get("dataset"), p_keys, g_keys)}
             for p in found
         ]
-        _add(self.results_full, len(_max_matching(edges)), len(found), len(expected))
+        self.results_full.count(len(_max_matching(edges)), len(found), len(expected))
 
     def confusion(self) -> Counter:
         """(type, gold role, predicted role) -> how many matched entities had that mismatch."""

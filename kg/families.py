@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from kg.ontology import Ontology
 from kg.records import Entity, LinkedMention, Relation
-from kg.relations import evidence_of
+from kg.relations import NO_EVIDENCE, Evidence, evidence_of
 from kg.text import label_key
 
 FOUNDATION_MODEL = "foundation-model"  # the last part of the family's IRI
@@ -29,7 +29,7 @@ def find_families(mentions: list[tuple[LinkedMention, Entity]], introduced: Iter
     """The IN_FAMILY relations of the paper's models, with their evidence."""
     found: dict[tuple[str, str], Relation] = {}
 
-    def add(model: str, family: str, confidence: float, evidence=(None, 0, 0), source: str = "text") -> None:
+    def add(model: str, family: str, confidence: float, evidence: Evidence = NO_EVIDENCE, source: str = "text") -> None:
         if (model, family) not in found or found[(model, family)].confidence < confidence:
             found[(model, family)] = Relation(model, "IN_FAMILY", family, confidence, *evidence, source)
 

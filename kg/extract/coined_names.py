@@ -208,10 +208,11 @@ def find_coined_names(doc: Doc, ontology: Ontology) -> Doc:
             _every_place(doc, name, known, occurrences)
     for start, end in named_datasets(text_of(doc), title_end) + named_models(text_of(doc), title_end):
         # "Dental" in "the Tufts Dental Database" is part of the name, not a mention of its own
-        titled = TITLED_HEAD.search(text_of(doc)[start:end])
-        inner = [o for o in spans if titled and start <= o.start_char and o.end_char <= end and o.label_ not in ("model", "dataset")]
-        spans = [o for o in spans if o not in inner]
-        known = [(a, b) for a, b in known if not any((a, b) == (o.start_char, o.end_char) for o in inner)]
+        if TITLED_HEAD.search(text_of(doc)[start:end]):
+            inner = {(o.start_char, o.end_char) for o in spans
+                     if start <= o.start_char and o.end_char <= end and o.label_ not in ("model", "dataset")}
+            spans = [o for o in spans if (o.start_char, o.end_char) not in inner or o.label_ in ("model", "dataset")]
+            known = [place for place in known if place not in inner]
         if any(a < end and start < b for a, b in known):
             continue
         _every_place(doc, text_of(doc)[start:end], known, occurrences)

@@ -112,20 +112,20 @@ class OntologyMatcher:
             if s.label_ not in ("model", "dataset")
             or not any(o.label_ != s.label_ and o.start <= s.start and s.end <= o.end and len(o) > len(s) for o in spans)
         ]
-        spans = [span for span in spans if not self._without_context(span, spans)]
+        spans = [span for span in spans if not self._without_context(span)]
         spans = [span for span in spans if not self._inside_a_long_form(span, spans)]
         spans = self._short_forms_of_known_concepts(doc, spans)
         doc.spans[MENTIONS] = sorted(spans, key=lambda s: (s.start, s.end))
         return doc
 
-    def _without_context(self, span: Span, spans: list[Span]) -> bool:
+    def _without_context(self, span: Span) -> bool:
         """Whether the span is a context label of its concept used in its other sense: next to
         anatomy ("anatomical structures and pathology", "anatomy- and pathology-relevant") or
         before a word of findings ("pathology labels"), and with no imaging word after it."""
         concept = self.ontology[span.kb_id_]
         if span.text.lower() not in {label.lower() for label in concept.context_labels}:
             return False
-        doc, text = span.doc, text_of(span.doc)
+        text = text_of(span.doc)
         after = text[span.end_char: span.end_char + 30].lower()
         if re.match(r"\s*(?:images?|slides?|wsis?|data|datasets?|foundation|imaging|scans?|tissues?|specimens?)\b", after):
             return False
@@ -137,11 +137,12 @@ class OntologyMatcher:
         """Whether the span is part of the long form of the known name in parentheses after
         it, a model built on the span's own ("Medical Segment Anything (MedSAM)" names MedSAM,
         which is built on SAM, whose letters the abbreviation finder cannot align)."""
-        text = text_of(span.doc)
-        opening = re.match(r"[\w\- ]{0,20}?\s*\(\s*", text[span.end_char:])
-        if span.label_ != "model" or not opening:
+        if span.label_ != "model":
             return False
-        at = span.end_char + opening.end()
+        opening = _OPENING.match(text_of(span.doc), span.end_char)
+        if not opening:
+            return False
+        at = opening.end()
         return any(other.start_char == at and ("based_on", span.kb_id_) in self.ontology[other.kb_id_].facts
                    for other in spans if other.label_ == "model")
 
@@ -175,6 +176,10 @@ class OntologyMatcher:
                 spans.append(span)
                 taken.add((span.start, concept.label_))
         return spans
+
+
+# what may stand between a name and the parenthesis of the long form it is part of
+_OPENING = re.compile(r"[\w\- ]{0,20}?\s*\(\s*")
 
 
 @Language.factory("kg_ontology_matcher")
