@@ -42,12 +42,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg import __version__, config
 from kg.build_folder import KIND, MANIFEST, PAPERS_FILE, install, only_build_into, prepare, target_folder, work_folder
 from kg.executors import run_in_order
-from kg.analysis import shared_analyzer
 from kg.graph import EntityGraph, GraphRows, add_counts, paper_rows
 from kg.ingest import read_papers
 from kg.ontology import load_ontology
@@ -57,6 +56,9 @@ from kg.stores.cypher_store import CypherSink
 from kg.stores.exports import GraphmlSink, Neo4jCsvSink
 from kg.stores.rdf_loader import RdfSink
 from kg.stores.sink import Sink
+
+if TYPE_CHECKING:
+    from kg.analysis import Analyzer
 
 # every store and export a build can write, in the order they finish (see kg/stores/sink.py)
 SINKS: tuple[type[Sink], ...] = (RdfSink, CypherSink, GraphmlSink, Neo4jCsvSink)
@@ -107,6 +109,15 @@ def encode_parts(rows: list[GraphRows], sinks: Iterable[type[Sink]], seconds: di
         parts[sink.name] = sink.encode(rows)
         seconds[f"encode {sink.name}"] = seconds.get(f"encode {sink.name}", 0.0) + time.thread_time() - start
     return parts
+
+
+def shared_analyzer(ontology_dir: Path | None = None) -> Analyzer:
+    """This process's analyzer (see kg.analysis.shared_analyzer)."""
+    # imported here: spaCy takes seconds to load, and a build that stops before analyzing (a
+    # refused folder, a bad input) should not wait for it
+    from kg import analysis
+
+    return analysis.shared_analyzer(ontology_dir)
 
 
 def analyze_chunk(

@@ -76,6 +76,10 @@ def _leave_network() -> None:
 
 def _answer(location: str, query: str, accept: str, options: dict, memory_mb: int, isolate: bool, connection) -> None:
     """Child process: run one query and send (status, media, length) and then the body in chunks."""
+    # the server's own handlers raise in Python code, which a query in the engine never
+    # returns to: the child must die at once when the server stops it or is stopped
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # the engine's own out-of-memory report is turned into an HTTP answer
     if isolate:

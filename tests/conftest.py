@@ -31,6 +31,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """One headless Chromium for the whole test process (starting one takes a second), with
+    the page of the test that used it last."""
+    from headless_browser import Browser
+
+    with Browser(tmp_path_factory.mktemp("chromium-profile")) as running:
+        yield running
+
+
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
@@ -58,14 +68,14 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def build_with_cli(inputs: list[Path], out: Path) -> Path:
-    """`kg build INPUTS --out OUT` in-process; returns OUT."""
-    result = CliRunner().invoke(main, ["build", *map(str, inputs), "--out", str(out)], catch_exceptions=False)
+def build_with_cli(inputs: list[Path], out: Path, *options: str) -> Path:
+    """`kg build INPUTS --out OUT [OPTIONS]` in-process; returns OUT."""
+    result = CliRunner().invoke(main, ["build", *map(str, inputs), "--out", str(out), *options], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     return out
 
 
-def shared_build(tmp_path_factory, name: str, inputs: list[Path]) -> Path:
+def shared_build(tmp_path_factory, name: str, inputs: list[Path], *options: str) -> Path:
     """A build made once for the whole run: the first test process (of pytest -n) to need it
     builds it under a lock, and the others read the same folder."""
     root = tmp_path_factory.getbasetemp()
@@ -75,7 +85,7 @@ def shared_build(tmp_path_factory, name: str, inputs: list[Path]) -> Path:
     with open(root / f"shared-{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not out.exists():
-            build_with_cli(inputs, out)
+            build_with_cli(inputs, out, *options)
     return out
 
 
@@ -91,6 +101,13 @@ def small_store(tmp_path_factory) -> Path:
     """The build of the 7 papers of SMALL_INPUTS, made once for the whole run; copy it before
     changing it."""
     return shared_build(tmp_path_factory, "small", SMALL_INPUTS)
+
+
+@pytest.fixture(scope="session")
+def neo4j_export_store(tmp_path_factory) -> Path:
+    """The build of SMALL_INPUTS with one file export, the neo4j-admin CSVs (so no GraphML),
+    made once for the whole run."""
+    return shared_build(tmp_path_factory, "neo4j-export", SMALL_INPUTS, "--exports", "neo4j")
 
 
 @pytest.fixture(scope="session")

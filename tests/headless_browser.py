@@ -36,7 +36,7 @@ class Browser:
             close_fds=False, preexec_fn=on_3_and_4)
         os.close(to_child)
         os.close(from_child)
-        self._buffer, self._next_id, self.session = b"", 0, None
+        self._buffer, self._next_id, self.session, self.target = b"", 0, None, None
 
     def call(self, method: str, **params) -> dict:
         """Send one command (to the page once attached) and return its result."""
@@ -62,16 +62,29 @@ class Browser:
         return json.loads(message)
 
     def open(self, url: str) -> None:
-        """Open `url` in a new page of the window's size; later commands go to that page."""
+        """Open `url` in a new page of the window's size (closing the page opened before, so
+        that it stops drawing); later commands go to that page."""
         self.session = None
-        target = self.call("Target.createTarget", url=url)["targetId"]
-        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        if self.target:
+            self.call("Target.closeTarget", targetId=self.target)
+        self.target = self.call("Target.createTarget", url=url)["targetId"]
+        self.session = self.call("Target.attachToTarget", targetId=self.target, flatten=True)["sessionId"]
 
     def screenshot(self) -> bytes:
         return base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
 
     def evaluate(self, expression: str):
         return self.call("Runtime.evaluate", expression=expression, returnByValue=True)["result"].get("value")
+
+    def wait_until(self, expression: str, seconds: float = 60) -> bool:
+        """Whether the page's `expression` became true within `seconds` (it is asked again and
+        again: cheaper than screenshots while the page is still loading)."""
+        deadline = time.monotonic() + seconds
+        while not self.evaluate(expression):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
 
     def wait_for(self, ready, seconds: float = 60):
         """The first screenshot `ready` accepts (it gets the PNG's bytes), taken again and again

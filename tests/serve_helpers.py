@@ -64,8 +64,14 @@ class Server:
         return self.log.read_text()
 
     def stop(self) -> None:
+        """SIGTERM, as a service manager stops it; it must be gone within 10 s (else killed, and an error)."""
         self.process.terminate()
-        self.process.wait(timeout=10)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise
 
 
 def request(port: int, method: str, path: str, body: bytes | str | None = None, headers: dict | None = None,

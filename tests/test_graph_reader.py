@@ -5,7 +5,6 @@ import ladybug
 import pytest
 from click.testing import CliRunner
 
-from conftest import SMALL_INPUTS
 from kg.cli import main
 from kg.stores.cypher_store import connect, cypher_counts, schema_statements
 from kg.stores.exports import read_graphml
@@ -14,14 +13,10 @@ from kg.stores.neo4j_loader import merge_statements
 
 
 @pytest.fixture(scope="module")
-def bare(tmp_path_factory):
-    """A build of SMALL_INPUTS with no file exports (no graph.graphml)."""
-    out = tmp_path_factory.mktemp("bare") / "graph"
-    result = CliRunner().invoke(main, ["build", *map(str, SMALL_INPUTS), "--out", str(out), "--exports", "none"],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.stderr
-    assert not (out / "graph.graphml").exists()
-    return out
+def bare(neo4j_export_store):
+    """A build of SMALL_INPUTS without the GraphML export (conftest's neo4j_export_store)."""
+    assert not (neo4j_export_store / "graph.graphml").exists()
+    return neo4j_export_store
 
 
 def edges(graph):

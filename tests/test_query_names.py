@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from kg.name_lookup import canonical_name
+from kg.name_lookup import canonical_name, resolve_names
+from kg.queries import EmbeddedCypher, load_library
 from kg.records import KGError
 
 TITLE = "MedSAM-CA: context-aware adaptation of MedSAM for medical image segmentation"
@@ -32,9 +33,15 @@ def rows(run_kg, store, name, params, *options):
     return json.loads(result.stdout)
 
 
-@pytest.mark.parametrize("lang", ["cypher", "sparql"])
 @pytest.mark.parametrize("name, typed, canonical", TYPED, ids=[case[0] for case in TYPED])
-def test_a_name_as_typed_gives_the_rows_of_the_canonical_name(corpus_store, run_kg, lang, name, typed, canonical):
+def test_a_name_as_typed_is_bound_to_the_canonical_name(corpus_store, name, typed, canonical):
+    query = load_library()[name]
+    assert resolve_names(query, typed, typed, EmbeddedCypher(corpus_store)) == canonical
+
+
+@pytest.mark.parametrize("lang", ["cypher", "sparql"])
+@pytest.mark.parametrize("name, typed, canonical", TYPED[:3], ids=[case[0] for case in TYPED[:3]])
+def test_kg_query_gives_a_name_as_typed_the_rows_of_the_canonical_name(corpus_store, run_kg, lang, name, typed, canonical):
     expected = rows(run_kg, corpus_store, name, canonical, "--lang", lang)
     assert expected, f"{name} {canonical}: no rows to compare"
     assert rows(run_kg, corpus_store, name, typed, "--lang", lang) == expected

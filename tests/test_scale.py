@@ -126,12 +126,11 @@ def test_dask_settings_that_cannot_work_are_one_clear_line(run_kg, tmp_path, arg
     assert not (tmp_path / "graph").exists() and list(tmp_path.iterdir()) == []
 
 
-def test_exports_can_be_left_out(run_kg, tmp_path):
-    result = run_kg("build", *INPUTS, "--out", tmp_path / "graph", "--exports", "neo4j")
-    assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "graph").iterdir()) == [
+def test_exports_can_be_left_out(neo4j_export_store, run_kg, tmp_path):
+    """(conftest's neo4j_export_store is `kg build SMALL_INPUTS --exports neo4j`)"""
+    assert sorted(p.name for p in neo4j_export_store.iterdir()) == [
         "cypher", "extraction.jsonl", "manifest.json", "neo4j", "papers.jsonl", "rdf"]
-    assert sorted(p.name for p in (tmp_path / "graph" / "rdf").iterdir()) == ["oxigraph"]
-    assert run_kg("stats", "--store", tmp_path / "graph").exit_code == 0
+    assert sorted(p.name for p in (neo4j_export_store / "rdf").iterdir()) == ["oxigraph"]
+    assert run_kg("stats", "--store", neo4j_export_store).exit_code == 0
     wrong = run_kg("build", *INPUTS, "--out", tmp_path / "other", "--exports", "ttl,pdf")
     assert wrong.exit_code == 2 and "unknown export 'pdf'" in wrong.stderr

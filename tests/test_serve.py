@@ -1,34 +1,33 @@
 """`kg serve`: a real SPARQL client gets answers; updates, SERVICE calls and other sites' pages are
 refused; runaway queries stop at the time and memory limits, and only so many run at once."""
 
+import contextlib
 import json
+import os
+import signal
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from SPARQLWrapper import CSV, JSON, SPARQLWrapper
 from serve_helpers import Server, make_store, request
 
-from conftest import FIXTURES
+from conftest import read_jsonl
 
 KG = "https://example.org/kg/schema#"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    from click.testing import CliRunner
-
-    from kg.cli import main
-
-    folder = tmp_path_factory.mktemp("serve")
-    store = folder / "graph"
-    CliRunner().invoke(main, ["build", str(FIXTURES / "ingest" / "arxiv.xml"), "--out", str(store)], catch_exceptions=False)
-    running = Server(store, folder / "stderr.txt", timeout=1)
+def server(small_store, tmp_path_factory):
+    """`kg serve` of conftest's small_store (read only), whose queries may take 1 s."""
+    running = Server(small_store, tmp_path_factory.mktemp("serve") / "stderr.txt", timeout=1)
+    running.titles = sorted(paper["title"] for paper in read_jsonl(small_store / "papers.jsonl"))
     yield running
     running.stop()
 
@@ -42,20 +41,20 @@ def get(server, query: str, headers: dict | None = None):
     return request(server.port, "GET", "/query?query=" + urllib.parse.quote(query), headers=headers)
 
 
-def test_a_real_client_gets_an_answer(endpoint):
-    client = SPARQLWrapper(endpoint)
-    client.setQuery(f"SELECT ?title WHERE {{ ?p a <{KG}Paper> ; <https://schema.org/name> ?title }} ORDER BY ?title")
+def test_a_real_client_gets_an_answer(server):
+    client = SPARQLWrapper(server.url)
+    client.setQuery(f"SELECT ?title WHERE {{ ?p a <{KG}Paper> ; <https://schema.org/name> ?title }} ORDER BY STR(?title)")
     client.setReturnFormat(JSON)
     rows = client.queryAndConvert()["results"]["bindings"]
-    assert [r["title"]["value"] for r in rows] == ["SAM-Med2D", "Segment Anything in Medical Images"]
+    assert [r["title"]["value"] for r in rows] == server.titles and len(rows) == 7
 
 
-def test_post_and_csv_by_content_negotiation(endpoint):
-    client = SPARQLWrapper(endpoint)
+def test_post_and_csv_by_content_negotiation(server):
+    client = SPARQLWrapper(server.url)
     client.setMethod("POST")
     client.setQuery(f"SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a <{KG}Paper> }}")
     client.setReturnFormat(CSV)
-    assert client.queryAndConvert().decode().split() == ["n", "2"]
+    assert client.queryAndConvert().decode().split() == ["n", str(len(server.titles))]
 
 
 def test_updates_are_refused(endpoint, server):
@@ -77,6 +76,34 @@ def test_a_runaway_query_stops_at_the_time_limit(endpoint):
         urllib.request.urlopen(endpoint + "?query=" + urllib.parse.quote(RUNAWAY), timeout=30)
     assert stopped.value.code == 503 and b"time limit" in stopped.value.read()
     assert time.monotonic() - started < 6
+
+
+def test_sigterm_stops_the_server_at_once_with_a_query_running(small_store, tmp_path):
+    """A query child left to the engine would keep the server from exiting until it ended."""
+    running = Server(small_store, tmp_path / "stderr.txt", timeout=60)
+    runaway = threading.Thread(target=lambda: suppress_oserror(get, running, RUNAWAY), daemon=True)
+    runaway.start()
+    time.sleep(0.5)
+    children = [pid for task in Path(f"/proc/{running.process.pid}/task").iterdir() for pid in (task / "children").read_text().split()]
+    assert children  # the query's process (a child of the thread that answers)
+    started = time.monotonic()
+    running.process.terminate()
+    try:
+        assert running.process.wait(timeout=10) == 143 and time.monotonic() - started < 5
+    finally:
+        for pid in [running.process.pid, *children]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
+    assert running.stderr().splitlines()[-1] == "kg: terminated"
+    time.sleep(0.2)
+    assert not [pid for pid in children if Path("/proc", pid).exists()]  # and the query's process is gone
+
+
+def suppress_oserror(function, *args):
+    try:
+        function(*args)
+    except OSError:
+        pass
 
 
 def test_a_bad_query_gets_the_engine_message(endpoint):

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from headless_browser import CHROMIUM, Browser
+from headless_browser import CHROMIUM
 from PIL import Image
 
 from kg.graph import NODE_PROPERTIES
@@ -29,7 +29,7 @@ def test_every_label_has_a_colour():
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
-def test_the_graph_page_renders_in_headless_chromium(store, run_kg, tmp_path):
+def test_the_graph_page_renders_in_headless_chromium(store, run_kg, tmp_path, browser):
     page = tmp_path / "sam.html"
     result = run_kg("viz", "--store", store, "--entity", "SAM", "-o", page)
     assert result.exit_code == 0, result.stderr
@@ -41,11 +41,10 @@ def test_the_graph_page_renders_in_headless_chromium(store, run_kg, tmp_path):
         colours = png_colours(shot)
         return len(colours) > 20 and bool(colours & wanted)
 
-    with Browser(tmp_path / "profile") as browser:
-        browser.open(page.as_uri())
-        # the node colours of the style are in the picture: the graph was drawn, not a blank page
-        assert drawn(browser.wait_for(drawn, seconds=60))
-        assert browser.evaluate("document.querySelectorAll('canvas').length") > 0  # drawn on its canvas
+    browser.open(page.as_uri())
+    assert browser.wait_until("document.querySelector('canvas') !== null")  # drawn on its canvas
+    # the node colours of the style are in the picture: the graph was drawn, not a blank page
+    assert drawn(browser.wait_for(drawn, seconds=60))
 
 
 def test_the_page_of_a_query(store, run_kg, tmp_path):
