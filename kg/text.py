@@ -18,6 +18,8 @@ GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
     "λ": "lambda", "μ": "mu", "σ": "sigma", "τ": "tau", "ω": "omega", "χ": "chi", "ρ": "rho",
 }
+# both cases of each letter (and the ohm sign, whose lower case is omega), for str.translate
+_GREEK_TABLE = str.maketrans({**GREEK, **{letter.upper(): word for letter, word in GREEK.items()}, "\u2126": "omega"})
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _ACRONYM_PLURAL = re.compile(r"(?<=[A-Z])s$")
 
@@ -25,10 +27,10 @@ _ACRONYM_PLURAL = re.compile(r"(?<=[A-Z])s$")
 def spell_out_greek(text: str) -> str:
     """Greek letters as words.
 
-    >>> spell_out_greek("α-synuclein")
-    'alpha-synuclein'
+    >>> spell_out_greek("α-synuclein"), spell_out_greek("Δ-radiomics")
+    ('alpha-synuclein', 'delta-radiomics')
     """
-    return "".join(GREEK.get(char.lower(), char) for char in text)
+    return text.translate(_GREEK_TABLE)
 
 
 def singular_acronym(word: str) -> str:

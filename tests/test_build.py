@@ -8,7 +8,7 @@ import shutil
 import ladybug
 import pyoxigraph
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF
 
 from conftest import SMALL_INPUTS, read_jsonl
@@ -16,7 +16,7 @@ from kg.graph import EDGE_TYPES, NODE_PROPERTIES
 from kg.stores.cypher_store import connect, cypher_counts, run_query, schema_statements
 from kg.stores.exports import read_graphml
 from kg.stores.neo4j_loader import constraint_statements, merge_statements
-from kg.stores.rdf_store import KG, open_store, rdf_counts
+from kg.stores.rdf_store import KG, open_store
 from kg.validate import validate_graph
 
 INPUTS = SMALL_INPUTS

@@ -238,7 +238,15 @@ def test_a_build_stopped_with_sigterm_leaves_the_folder_as_it_was(built, tmp_pat
     assert files_of(graph) == before and dot_folders(tmp_path) == []
 
 
-def test_a_second_build_while_one_runs_is_refused(run_kg, built, tmp_path):
+class Reached(Exception):
+    pass
+
+
+def reached(*args, **kwargs):
+    raise Reached
+
+
+def test_a_second_build_while_one_runs_is_refused(run_kg, built, tmp_path, monkeypatch):
     import fcntl
 
     graph = tmp_path / "graph"
@@ -252,4 +260,6 @@ def test_a_second_build_while_one_runs_is_refused(run_kg, built, tmp_path):
         os.close(holder)
     assert one_error_line(result) and "another kg build is writing in" in result.stderr
     assert files_of(graph) == before and dot_folders(tmp_path) == []
-    assert run_kg("build", REFS, "--out", graph).exit_code == 0  # once it has ended
+    monkeypatch.setattr("kg.build.read_papers", reached)
+    with pytest.raises(Reached):  # once it has ended, the next build goes as far as reading its input
+        run_kg("build", REFS, "--out", graph)

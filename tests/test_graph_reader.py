@@ -1,5 +1,5 @@
 """The graph read back from the embedded Cypher store: the same as the GraphML export, and
-enough for `kg load neo4j`, `kg viz` and `kg stats --plot` on a build without exports."""
+enough for `kg load neo4j` and `kg viz` on a build without exports."""
 
 import ladybug
 import pytest
@@ -9,7 +9,6 @@ from kg.cli import main
 from kg.stores.cypher_store import connect, cypher_counts, schema_statements
 from kg.stores.exports import read_graphml
 from kg.stores.graph_reader import read_graph
-from kg.stores.neo4j_loader import merge_statements
 
 
 @pytest.fixture(scope="module")
@@ -27,15 +26,6 @@ def test_the_store_gives_the_graph_the_graphml_gives(small_store):
     from_store, from_graphml = read_graph(small_store), read_graphml(small_store / "graph.graphml")
     assert dict(from_store.nodes(data=True)) == dict(from_graphml.nodes(data=True))
     assert edges(from_store) == edges(from_graphml)
-
-
-def test_the_neo4j_statements_of_a_build_without_exports(bare, tmp_path):
-    connection = ladybug.Connection(ladybug.Database(str(tmp_path / "merged")))
-    for statement in schema_statements():
-        connection.execute(statement)
-    for query, rows in merge_statements(read_graph(bare)):
-        connection.execute(query, {"rows": rows})
-    assert cypher_counts(connection) == cypher_counts(connect(bare / "cypher"))
 
 
 class EmbeddedSession:
@@ -83,10 +73,8 @@ def test_load_neo4j_reads_the_store(bare, tmp_path, monkeypatch):
     assert cypher_counts(connection) == cypher_counts(connect(bare / "cypher"))
 
 
-def test_viz_and_plot_of_a_build_without_exports(bare, run_kg, tmp_path):
+def test_viz_of_a_build_without_exports(bare, run_kg, tmp_path):
+    """(`kg stats --plot` of such a build: test_visualize.py)"""
     result = run_kg("viz", "--store", bare, "--entity", "MedSAM", "-o", tmp_path / "page.html")
     assert result.exit_code == 0, result.stderr
     assert "MedSAM" in (tmp_path / "page.html").read_text()
-    result = run_kg("stats", "--store", bare, "--plot", tmp_path / "charts")
-    assert result.exit_code == 0, result.stderr
-    assert len(list((tmp_path / "charts").glob("*.png"))) == 3

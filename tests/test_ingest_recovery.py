@@ -271,8 +271,8 @@ def _seconds_to_read(path):
 @pytest.mark.parametrize("unclosed_every", [0, 10])
 def test_bibtex_reads_in_linear_time(tmp_path, unclosed_every):
     small, large = tmp_path / "small.bib", tmp_path / "large.bib"
-    bibtex_file(small, 0.125, unclosed_every)
-    entries, unclosed = bibtex_file(large, 0.5, unclosed_every)
+    bibtex_file(small, 0.0625, unclosed_every)
+    entries, unclosed = bibtex_file(large, 0.25, unclosed_every)
     small_seconds, _ = _seconds_to_read(small)
     large_seconds, records = _seconds_to_read(large)
     assert len(titles(records)) == entries - unclosed

@@ -9,8 +9,6 @@ from conftest import FIXTURES
 from kg.queries import load_library, run_cypher, run_sparql
 
 LIBRARY = load_library()
-# Queries whose Cypher cannot be ordered yet (none: a UNION would order its last part only)
-UNORDERED: set[tuple[str, str]] = set()
 
 # For each query, with its default parameters, rows its answer on the test corpus must hold
 # (the columns named), as the corpus's abstracts state them. A per-paper row names its paper
@@ -120,23 +118,9 @@ def normalized(rows):
     return sorted(comparable(rows), key=repr)
 
 
-def marked(name, language, *values):
-    """Test parameters `values` for the query `name` in `language`, marked if it is UNORDERED."""
-    marks = [pytest.mark.xfail(strict=True, reason="no ORDER BY yet")] if (name, language) in UNORDERED else []
-    return pytest.param(*values, marks=marks, id=f"{name}-{language}")
-
-
-@pytest.mark.parametrize("name, language", [marked(n, lang, n, lang) for n in sorted(LIBRARY) for lang in ("cypher", "sparql")])
+@pytest.mark.parametrize("name, language", [(n, lang) for n in sorted(LIBRARY) for lang in ("cypher", "sparql")])
 def test_every_query_orders_its_rows(name, language):
     assert "ORDER BY" in LIBRARY[name].text(language).upper()
-
-
-@pytest.mark.parametrize("name", [marked(n, "cypher", n) for n in sorted(LIBRARY)])
-def test_cypher_and_sparql_give_the_rows_in_the_same_order(corpus_store, name):
-    query = LIBRARY[name]
-    values = query.bind({})
-    cypher = run_cypher(corpus_store, query.text("cypher"), values)
-    assert comparable(cypher) == comparable(run_sparql(corpus_store, query.text("sparql"), values))
 
 
 def test_the_library_has_a_dozen_questions_in_both_languages():
@@ -151,13 +135,13 @@ def test_every_query_has_expected_answers():
 
 
 @pytest.mark.parametrize("name", sorted(LIBRARY))
-def test_cypher_and_sparql_agree_and_give_the_corpus_answer(corpus_store, name):
+def test_cypher_and_sparql_give_the_corpus_answer_in_the_same_order(corpus_store, name):
     query = LIBRARY[name]
     values = query.bind({})
     cypher = run_cypher(corpus_store, query.text("cypher"), values)
     sparql = run_sparql(corpus_store, query.text("sparql"), values)
     assert cypher, f"{name} returns no rows on the corpus build"
-    assert normalized(cypher) == normalized(sparql)
+    assert comparable(cypher) == comparable(sparql)
     for expected in EXPECTED.get(name, []):
         assert any(expected.items() <= row.items() for row in cypher), f"{name}: no row {expected} in {cypher}"
     for absent in ABSENT.get(name, []):

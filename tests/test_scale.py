@@ -43,21 +43,21 @@ def one_process(tmp_path_factory):
     return out
 
 
-def test_chunks_and_worker_processes_change_nothing(one_process, tmp_path):
-    on_workers, one_chunk, sizes = tmp_path / "workers", tmp_path / "one-chunk", []
+def test_worker_processes_change_nothing(one_process, tmp_path):
+    on_workers, sizes = tmp_path / "workers", []
     build(INPUTS, on_workers, chunk_size=2, jobs=2, on_chunk=sizes.append, ontology_dir=ONTOLOGY)
-    build(INPUTS, one_chunk, ontology_dir=ONTOLOGY)
     assert sizes == [2, 2, 2, 1]
-    assert exports(one_chunk) == exports(one_process) == exports(on_workers)
-    assert store_contents(on_workers) == store_contents(one_process) == store_contents(one_chunk)
+    assert exports(on_workers) == exports(one_process)
+    assert store_contents(on_workers) == store_contents(one_process)
     assert len(store_contents(one_process)[0]) > 30
 
 
-def test_a_dask_cluster_builds_the_same_stores(one_process, tmp_path):
-    """Through a scheduler to a worker thread of this process (which has spaCy loaded already)."""
+def test_a_dask_cluster_in_one_chunk_builds_the_same_stores(one_process, tmp_path):
+    """Through a scheduler to a worker thread of this process (which has spaCy loaded already),
+    and in one chunk where one_process had four: neither changes anything."""
     distributed = pytest.importorskip("dask.distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
-        report = build(INPUTS, tmp_path / "dask", chunk_size=2, executor="dask", scheduler=cluster.scheduler_address,
+        report = build(INPUTS, tmp_path / "dask", executor="dask", scheduler=cluster.scheduler_address,
                        ontology_dir=ONTOLOGY)
     assert report.papers == 7
     assert exports(tmp_path / "dask") == exports(one_process)
@@ -106,7 +106,7 @@ def test_the_spool_holds_the_papers_a_set_holds(seeds, tmp_path):
 
 def test_the_build_command_shows_a_progress_bar_with_rate_and_eta(run_kg, tmp_path):
     # the bar counts the papers of each chunk as it comes back, from this process or a worker
-    # (test_chunks_and_worker_processes_change_nothing checks what workers send back)
+    # (test_worker_processes_change_nothing checks what workers send back)
     result = run_kg("build", *INPUTS, "--out", tmp_path / "graph", "--progress")
     assert result.exit_code == 0, result.stderr
     bar = result.stderr.replace("\r", "\n")

@@ -94,7 +94,7 @@ def test_sigterm_stops_the_server_at_once_with_a_query_running(small_store, tmp_
         for pid in [running.process.pid, *children]:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(int(pid), signal.SIGKILL)
-    assert running.stderr().splitlines()[-1] == "kg: terminated"
+    assert "kg: terminated" in running.stderr().splitlines()
     time.sleep(0.2)
     assert not [pid for pid in children if Path("/proc", pid).exists()]  # and the query's process is gone
 
