@@ -6,7 +6,9 @@ from html.parser import HTMLParser
 
 import networkx as nx
 import pytest
-from headless_browser import CHROMIUM
+from headless_browser import CHROMIUM, png_colours
+
+from kg.visualize import label_colours
 
 PWNED = "</title><script>window.pwned=1</script>"
 RETITLE = "</title><script>document.title='pwned'</script><!--"  # visible in the DOM if it runs
@@ -106,12 +108,19 @@ def test_entity_names_and_captions_are_escaped_and_lose_bidi_and_zero_width_char
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
-def test_headless_chromium_runs_no_injected_script(store, run_kg, tmp_path, browser):
+def test_headless_chromium_draws_the_graph_and_runs_no_injected_script(store, run_kg, tmp_path, browser):
     page = tmp_path / "page.html"
     assert run_kg("viz", "--store", store, "--entity", RETITLE, "-o", page).exit_code == 0
+    wanted = {tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in label_colours().values()}
+
+    def drawn(png: bytes) -> bool:
+        colours = png_colours(png)
+        return len(colours) > 20 and bool(colours & wanted)
+
     browser.open(page.as_uri())
-    # the page ran its own script and drew the graph
+    # the page ran its own script: the graph is on its canvas, in the node colours of the style
     assert browser.wait_until("document.querySelector('canvas') !== null")
+    assert drawn(browser.wait_for(drawn, seconds=60))
     dom, title = browser.evaluate("document.documentElement.outerHTML"), browser.evaluate("document.title")
     # had the injected script run, the title would read "pwned"
     assert [element[2] for element in Page(dom).all("title")] == [f"kg: {RETITLE}"] and title == f"kg: {RETITLE}"
