@@ -77,15 +77,13 @@ class OntologyMatcher:
         if self.ontology is not None:
             raise KGError("this pipeline already matches an ontology; build another pipeline for a second one")
         self.ontology = ontology
-        make_doc = label_tokenizer(self.nlp)
-        for concept in ontology.concepts.values():
-            if concept.type not in ENTITY_TYPES:
-                continue
-            patterns = []
-            for label in (concept.label, *concept.alt_labels, *concept.context_labels):
-                for variant in label_variants(label):
-                    patterns.append(make_doc(variant))
-            self.norm_matcher.add(concept.iri, patterns)
+        concepts = [concept for concept in ontology.concepts.values() if concept.type in ENTITY_TYPES]
+        variants = {concept.iri: [variant for label in (concept.label, *concept.alt_labels, *concept.context_labels)
+                                  for variant in label_variants(label)] for concept in concepts}
+        make_doc = label_tokenizer(self.nlp, [text for concept in concepts
+                                              for text in (*variants[concept.iri], *concept.case_sensitive_labels)])
+        for concept in concepts:
+            self.norm_matcher.add(concept.iri, [make_doc(variant) for variant in variants[concept.iri]])
             if concept.case_sensitive_labels:
                 self.exact_matcher.add(concept.iri, [make_doc(label) for label in concept.case_sensitive_labels])
 

@@ -7,6 +7,8 @@ token costs more than all the matching, so no component walks the doc token by t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import spacy
 from spacy.attrs import NORM
 from spacy.language import Language
@@ -58,11 +60,15 @@ def blank_pipeline() -> Language:
     return nlp
 
 
-def label_tokenizer(nlp: Language) -> Tokenizer:
-    """A tokenizer like the pipeline's, on its vocabulary, for the ontology's labels: a tokenizer
-    caches only the first 10,000 chunks it sees, and those should be words of papers."""
+def label_tokenizer(nlp: Language, labels: Iterable[str]) -> Tokenizer:
+    """A tokenizer like the pipeline's, on its vocabulary, for the ontology's `labels`: a
+    tokenizer caches only the first 10,000 chunks it sees, and those should be words of papers.
+    It has only the special cases (of the 4,000 English ones) whose text is in a label: no
+    other can apply, and each takes time to add."""
     own = getattr(nlp.tokenizer, "tokenizer", nlp.tokenizer)
+    text = "\n".join(labels)
+    rules = {chunk: tokens for chunk, tokens in (own.rules or {}).items() if chunk in text}
     return Tokenizer(
-        nlp.vocab, rules=own.rules, prefix_search=own.prefix_search, suffix_search=own.suffix_search,
+        nlp.vocab, rules=rules, prefix_search=own.prefix_search, suffix_search=own.suffix_search,
         infix_finditer=own.infix_finditer, token_match=own.token_match, url_match=own.url_match,
     )

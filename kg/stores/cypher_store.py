@@ -13,9 +13,8 @@ import gc
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ladybug
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -23,6 +22,9 @@ from kg import config
 from kg.graph import EDGE_TYPES, NODE_PROPERTIES, GraphRows
 from kg.records import KGError
 from kg.stores.sink import Sink
+
+if TYPE_CHECKING:  # ladybug is imported where a store is opened: a build's workers never need it
+    import ladybug
 
 ARROW_TYPES = {"STRING": pa.string(), "INT64": pa.int64(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(), "STRING[]": pa.list_(pa.string())}
 
@@ -145,6 +147,8 @@ def _give_back_memory() -> None:
 def write_cypher_store(path: Path, tables: Path) -> None:
     """Create a LadybugDB database at `path` and bulk-load it from the Parquet files under
     `tables` (one per table, named as `table_name` names them)."""
+    import ladybug
+
     database = ladybug.Database(str(path), buffer_pool_size=config.CYPHER_BUFFER_POOL_BYTES, auto_checkpoint=False)
     connection = ladybug.Connection(database)
     for statement in schema_statements():
@@ -178,6 +182,8 @@ def connect(path: Path, *, read_only: bool = True) -> ladybug.Connection:
     """A connection to the store at `path`."""
     if not Path(path).exists():
         raise KGError(f"no embedded Cypher store at {path}; run `kg build` first")
+    import ladybug
+
     return ladybug.Connection(ladybug.Database(str(path), read_only=read_only))
 
 

@@ -14,12 +14,14 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
-
-import networkx as nx
 
 from kg.graph import EDGE_TYPES, NODE_PROPERTIES, GraphRows
 from kg.stores.sink import PartFiles, Sink
+
+if TYPE_CHECKING:  # networkx is imported where a graph is read: a build's workers never need it
+    import networkx as nx
 
 NEO4J_TYPES = {"STRING": "", "INT64": ":long", "DOUBLE": ":double", "BOOLEAN": ":boolean", "STRING[]": ":string[]"}
 ARRAY_DELIMITER = ";"
@@ -228,6 +230,8 @@ class Neo4jCsvSink(Sink):
 
 def read_graphml(path: Path) -> nx.MultiDiGraph:
     """The graph `write_graphml` wrote, with its list properties decoded."""
+    import networkx as nx
+
     from kg.records import KGError
 
     if not Path(path).exists():
