@@ -110,7 +110,7 @@ def test_control_characters_in_ids_and_titles_keep_the_graphml_readable(tmp_path
     from kg.graph import EntityGraph
     from kg.records import Paper
     from kg.stores.exports import graphml_part, graphml_text, merge_graphml, read_graphml
-    from kg.visualize import find_node, graph_page, neighbourhood, overview, write_charts
+    from kg.visualize import find_node, graph_page, neighbourhood, overview
 
     # ingest may refuse such text; the GraphML writer must not depend on it
     abstract = "We train a 3D U-Net on BraTS MRI scans of the brain and report a Dice of 0.88."
@@ -131,7 +131,6 @@ def test_control_characters_in_ids_and_titles_keep_the_graphml_readable(tmp_path
     assert plain.nodes["c\\u0001x"]["title"] == "Tumour \\u0001segmentation\\u000B\\u001B"
     assert plain.has_edge("c\\u0001x", "c\\u0001x#result-1")
     graph = read_graphml(tmp_path / "graph.graphml")
-    assert len(write_charts(graph, tmp_path / "charts")) == 3  # what `kg stats --plot` draws
 
     # what `kg viz` draws (it reads the Cypher store; this graph is only GraphML)
     for part in (overview(graph), neighbourhood(graph, find_node(graph, graphml_text("c\x01x")))):

@@ -186,10 +186,11 @@ def test_the_word_service_in_strings_iris_and_variables_is_no_call(server):
 
 @pytest.fixture(scope="module")
 def allowing(intranet, tmp_path_factory):
-    """A server that may call the intranet's /sparql and lets https://app.example read its answers."""
+    """A server over 3000 triples that may call the intranet's /sparql, lets https://app.example
+    read its answers, and whose queries may use 200 MB."""
     folder = tmp_path_factory.mktemp("allowing")
-    running = Server(make_store(folder / "graph"), folder / "stderr.txt", "--allow-service", intranet[0] + "/sparql",
-                     "--cors-origin", "https://app.example", timeout=5)
+    running = Server(make_store(folder / "graph", 3000), folder / "stderr.txt", "--allow-service", intranet[0] + "/sparql",
+                     "--cors-origin", "https://app.example", "--memory-limit", "200", timeout=30)
     yield running
     running.stop()
 
@@ -244,20 +245,11 @@ def test_an_allowed_origin_is_echoed_and_others_are_not(allowing):
 # -- memory (finding 14)
 
 
-@pytest.fixture(scope="module")
-def capped(tmp_path_factory):
-    """A server over 3000 triples whose queries may use 200 MB."""
-    folder = tmp_path_factory.mktemp("capped")
-    running = Server(make_store(folder / "graph", 3000), folder / "stderr.txt", "--memory-limit", "200", timeout=30)
-    yield running
-    running.stop()
-
-
-def test_a_query_over_the_memory_limit_is_stopped_and_the_server_goes_on(capped):
+def test_a_query_over_the_memory_limit_is_stopped_and_the_server_goes_on(allowing):
     started = time.monotonic()
-    status, _, body = get(capped, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f")
+    status, _, body = get(allowing, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f")
     assert (status, body) == (503, b"query stopped: over the 200 MB memory limit")
     assert time.monotonic() - started < 15
-    status, _, body = get(capped, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {"Accept": "text/csv"})
+    status, _, body = get(allowing, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {"Accept": "text/csv"})
     assert status == 200 and body.split() == [b"n", b"3000"]
-    assert "Traceback" not in capped.stderr() and "memory allocation" not in capped.stderr()
+    assert "Traceback" not in allowing.stderr() and "memory allocation" not in allowing.stderr()
