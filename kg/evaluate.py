@@ -85,7 +85,11 @@ def _role_scores() -> RoleScores:
 
 @dataclass
 class Evaluation:
+    papers: int = 0
+    missing: list[str] = field(default_factory=list)
     by_type: dict[str, Tally] = field(default_factory=lambda: {kind: Tally() for kind in ENTITY_TYPES})
+    # the entities of the gold missed and those predicted wrongly, by paper and type
+    errors: list[dict[str, Any]] = field(default_factory=list)
     introduced: Tally = field(default_factory=Tally)
     results: Tally = field(default_factory=Tally)
     # of the matched results: how many name the same model and the same data set as the gold
@@ -93,9 +97,6 @@ class Evaluation:
     result_datasets: Tally = field(default_factory=Tally)
     # roles, used datasets, evaluation pairs and fully attributed results
     roles: RoleScores = field(default_factory=_role_scores)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    papers: int = 0
-    missing: list[str] = field(default_factory=list)
 
     @property
     def overall(self) -> Tally:
