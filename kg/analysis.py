@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kg.extract import build_pipeline, extract_mentions
 from kg.families import find_families
-from kg.link import Linker, link_mentions, reported_entities
+from kg.link import Linker, link_mentions, reported_entities, with_implied_organs
 from kg.ontology import Ontology, load_ontology
 from kg.records import Mention, Paper, PaperAnalysis
 from kg.relations import find_introduced, find_relations, with_evaluations
@@ -25,7 +25,7 @@ from kg.roles import find_roles
 def analyze_paper(paper: Paper, mentions: Iterable[Mention], linker: Linker) -> PaperAnalysis:
     """One paper's mentions linked with `linker` (and its ontology), its reported entities,
     what it introduces, its results and its relations."""
-    linked = link_mentions(mentions, linker)
+    linked = with_implied_organs(link_mentions(mentions, linker), linker.ontology)
     pairs = reported_entities(linked, linker.ontology)
     entities = list({entity.id: entity for _, entity in pairs}.values())
     introduced = find_introduced(paper, pairs)

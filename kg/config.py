@@ -52,6 +52,11 @@ MIN_NEW_NAME_LENGTH = 2
 #   "brain tumour"); a concept marked kg:generic in the ontology ("cancer") is reported
 #   only that way, never on its own.
 REPORT_AT_TOP = ("task", "metric")
+# Modalities whose name says the organ they image, as "chest X-ray" says chest: a paper that
+# names one names its organ (kg:organ in the ontology) too, as the guidelines' compound rule
+# counts it (colonoscopy: colon; eye fundus: eye; echocardiography: heart). Not dermoscopy or
+# mammography, whose names do not say skin or breast.
+ORGAN_NAMING_MODALITIES = ("colonoscopy", "fundus-photography", "echocardiography", "dental-radiograph")
 MERGE_WITH_BROADER = ("modality",)
 FOLD_INTO_NARROWER = ("disease",)
 
@@ -61,6 +66,15 @@ FOLD_INTO_NARROWER = ("disease",)
 # that must match and one that must not in tests/test_not_mentions.py.
 NOT_MENTIONS = (
     r"\bon the other hand\b",
+    r"\bon (?:the )?one hand\b",
+    # the country, not ultrasound: "in the US", "US-based", "the U.S."
+    r"\bthe (?:U\.S\.|US\b)(?![- ]?(?:images?|scans?|scanners?|imaging|exam\w*|videos?|frames?|data|guided|probes?|transducers?|sequences?|volumes?|reports?|modality|features?)\b)",
+    r"\b(?:in|across) (?:the )?U\.S\.",
+    r"\bUS[- ]based\b",
+    # a body's or a sample's mass, not a lesion
+    r"\b(?:body|muscle|bone|lean|fat|critical)[- ]mass\b",
+    r"\ba mass (?:or|of)\b",  # "a tumour is a mass of abnormal cells": what a tumour is
+    r"\bmass[- ](?:spectrometry|spectrometer|index|density|transfer|storage|screening|casualt\w*|media|production)\b",
     r"\b(?:at|in) hand\b",
     r"\bhand[- ]?(?:crafted|designed|engineered|labell?ed|annotated|drawn|written)\b",
     r"\bjoint(?:ly)?[- ](?!(?:space|replacement|pain|disease|effusion|injur)\w*)[a-z]+",
@@ -68,6 +82,8 @@ NOT_MENTIONS = (
     r"\b(?:multiple|several|various|different|common|thoracic|chest|cardiac|clinical|diverse)\s+pathology\b",
     r"\bsensitiv(?:ity|e) (?:to|of)\b(?!\s*(?:about|around|over|up to|~|≈)?\s*\d)",  # "a sensitivity of 82%" is one
     r"\bprecision (?:medicine|oncology|health)\b",
+    # a quality of a procedure or a measurement, not the metric
+    r"\b(?:surgical|spatial|temporal|numerical|numeric|floating[- ]point|positional|geometric|sub-?millimet(?:er|re)|millimet(?:er|re))[- ]precision\b",
     r"\b(?:mixed|half|full|single|double)[- ]precision\b",
     r"\blogistic regression\b",
     r"\bretrieval[- ]augmented\b",

@@ -99,6 +99,25 @@ def link_mentions(mentions: Iterable[Mention], linker: Linker) -> list[LinkedMen
     return [linked for mention in mentions if (linked := linker.link(mention)) is not None]
 
 
+def with_implied_organs(linked: list[LinkedMention], ontology: Ontology) -> list[LinkedMention]:
+    """The linked mentions, each mention of a modality whose name says its organ (see
+    config.ORGAN_NAMING_MODALITIES) followed by a mention of that organ on the same words,
+    unless the paper names the organ itself."""
+    naming = {config.CONCEPT_NAMESPACE + "modality/" + slug for slug in config.ORGAN_NAMING_MODALITIES}
+    named = {item.entity_id for item in linked if item.mention.type == "organ"}
+    result = []
+    for item in linked:
+        result.append(item)
+        if item.mention.type != "modality" or item.entity_id not in naming:
+            continue
+        for fact, organ in ontology[item.entity_id].facts:
+            if fact == "organ" and organ in ontology.concepts and organ not in named:
+                named.add(organ)
+                mention = replace(item.mention, type="organ", concept=organ)
+                result.append(LinkedMention(mention, organ, ontology[organ].label, item.score, "implied"))
+    return result
+
+
 def _reported_concept(kind: str, iri: str, mentioned: set[str], ontology: Ontology) -> str | None:
     """The concept a mention is counted as in an extraction record (see config), or None."""
     if kind in config.REPORT_AT_TOP:
@@ -127,6 +146,7 @@ def reported_entities(linked: Iterable[LinkedMention], ontology: Ontology) -> li
             if iri is None:
                 continue
             name = ontology[iri].label
-        pairs.append((item, Entity(iri, kind, name, item.mention.aliases)))
+        aliases = () if item.method == "implied" else item.mention.aliases  # "colonoscopy" is no name of the colon
+        pairs.append((item, Entity(iri, kind, name, aliases)))
     merged = {entity.id: entity for entity in EntitySet(entity for _, entity in pairs)}
     return [(item, merged[entity.id]) for item, entity in pairs]

@@ -12,7 +12,7 @@ from typing import Any
 
 from kg import config
 from kg.records import BadRecord, Paper
-from kg.text import normalize_title
+from kg.text import normalize_title, plain_text
 
 
 def title_key(title: str) -> str:
@@ -84,12 +84,13 @@ def _text(name: str, value: Any, limit: int = config.MAX_FIELD_CHARS, *, number_
 
 
 def _prose(name: str, value: Any, limit: int) -> str:
-    """A title or abstract: text with its whitespace runs made single spaces."""
+    """A title or abstract: plain text (LaTeX turned into characters, see `plain_text`) with
+    its whitespace runs made single spaces."""
     if not isinstance(value, str):
         raise BadRecord(f"field {name!r} must be text, not {type(value).__name__}")
     if len(value) > 2 * limit:  # too long whatever its whitespace; not worth splitting
         raise BadRecord(f"field {name!r} is longer than {limit} characters")
-    return _text(name, " ".join(value.split()), limit) or ""
+    return _text(name, " ".join(plain_text(value).split()), limit) or ""
 
 
 def _count(name: str, value: Any) -> int | None:

@@ -169,7 +169,7 @@ class LinkedMention:
     entity_id: str
     name: str
     score: float
-    method: str  # exact, normalized, abbreviation, fuzzy or new
+    method: str  # exact, normalized, abbreviation, fuzzy, implied (an organ a modality's name says) or new
 
     @property
     def is_new(self) -> bool:

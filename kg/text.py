@@ -133,3 +133,44 @@ def normalize_title(title: str) -> str:
     text = "".join(char for char in text if not unicodedata.combining(char))
     text = re.sub(r"\\[a-z]+\b", " ", text).replace("{", "").replace("}", "")  # LaTeX
     return " ".join(re.findall(r"[^\W_]+", text))
+
+
+# LaTeX left in an abstract (arXiv's own text is LaTeX): symbols as characters, formatting
+# commands dropped, grouping braces and inline-math dollars removed
+_LATEX_SYMBOLS = {
+    "pm": "\u00b1", "times": "\u00d7", "sim": "~", "approx": "\u2248", "le": "\u2264", "leq": "\u2264",
+    "ge": "\u2265", "geq": "\u2265", "mu": "\u03bc", "alpha": "\u03b1", "beta": "\u03b2", "gamma": "\u03b3",
+    "ae": "\u00e6", "AE": "\u00c6", "oe": "\u0153", "o": "\u00f8", "O": "\u00d8", "aa": "\u00e5", "ss": "\u00df",
+    "%": "%", "&": "&", "_": "_", "#": "#", "$": "$",
+}
+_LATEX_FORMATTING = ("emph", "textit", "textbf", "texttt", "textsc", "textrm", "mathrm", "mathbf", "mathit", "text")
+_LATEX_COMMAND = re.compile(r"\\([A-Za-z]+(?![A-Za-z])|[%&_#$])")
+_LATEX_ACCENT = re.compile(r"\\([`'\"^~])(?:\{([A-Za-z])\}|([A-Za-z]))")
+_ACCENT_MARKS = {"'": "\u0301", "`": "\u0300", '"': "\u0308", "^": "\u0302", "~": "\u0303"}
+_LATEX_GROUP = re.compile(r"\{([^{}\s]{0,40})\}")
+_INLINE_MATH = re.compile(r"\$([^$]{1,60})\$")
+
+
+def plain_text(text: str) -> str:
+    r"""Text with the LaTeX an abstract may carry turned into characters; text without a
+    backslash, brace or dollar is returned as it is.
+
+    >>> plain_text(r"The U{-}Net reaches $91.2\pm1.3\%$ Dice, 94.6\% Dice on an{\ae}mia and Sj{\"o}gren cases.")
+    'The U-Net reaches 91.2±1.3% Dice, 94.6% Dice on anæmia and Sjögren cases.'
+    >>> plain_text(r"\textbf{MedSAM} and {SAM}, 5 \times 5 kernels, \unknown kept")
+    'MedSAM and SAM, 5 × 5 kernels, \\unknown kept'
+    """
+    if not any(char in text for char in "\\{$"):
+        return text
+    text = _LATEX_ACCENT.sub(lambda m: unicodedata.normalize("NFC", (m.group(2) or m.group(3)) + _ACCENT_MARKS[m.group(1)]), text)
+
+    def command(match: re.Match) -> str:
+        name = match.group(1)
+        if name in _LATEX_FORMATTING:
+            return ""
+        return _LATEX_SYMBOLS.get(name, match.group(0))
+
+    text = _LATEX_COMMAND.sub(command, text)
+    for _ in range(2):  # {{X}}
+        text = _LATEX_GROUP.sub(r"\1", text)
+    return _INLINE_MATH.sub(r"\1", text)

@@ -11,6 +11,15 @@ from kg.extract.ontology_matcher import NOT_MENTIONS
 # pattern -> (text it must match, text it must not match)
 EXAMPLES = {
     r"\bon the other hand\b": ("On the other hand, MRI is slow.", "X-rays of the other hand"),
+    r"\bon (?:the )?one hand\b": ("On one hand, CT is fast.", "bone age on one-hand radiographs"),
+    r"\bthe (?:U\.S\.|US\b)(?![- ]?(?:images?|scans?|scanners?|imaging|exam\w*|videos?|frames?|data|guided|probes?|transducers?|sequences?|volumes?|reports?|modality|features?)\b)": (
+        "hospitals across the US took part", "the US images of the thyroid"),
+    r"\b(?:in|across) (?:the )?U\.S\.": ("patients in the U.S. and Europe", "lesions in US and CT"),
+    r"\bUS[- ]based\b": ("a US-based cohort", "US-guided biopsy"),
+    r"\b(?:body|muscle|bone|lean|fat|critical)[- ]mass\b": ("body mass index", "a breast mass"),
+    r"\ba mass (?:or|of)\b": ("a tumour is a mass of abnormal cells", "a mass in the left breast"),
+    r"\bmass[- ](?:spectrometry|spectrometer|index|density|transfer|storage|screening|casualt\w*|media|production)\b": (
+        "mass spectrometry imaging", "mass segmentation in mammograms"),
     r"\b(?:at|in) hand\b": ("the task at hand", "fractures in hands"),
     r"\bhand[- ]?(?:crafted|designed|engineered|labell?ed|annotated|drawn|written)\b": (
         "hand-crafted features", "hand radiographs were labelled"),
@@ -23,6 +32,8 @@ EXAMPLES = {
         "robust but sensitive to noise", "a sensitivity of 82% and specificity"),
     r"\bprecision (?:medicine|oncology|health)\b": ("towards precision medicine", "precision and recall"),
     r"\b(?:mixed|half|full|single|double)[- ]precision\b": ("mixed-precision training", "high precision"),
+    r"\b(?:surgical|spatial|temporal|numerical|numeric|floating[- ]point|positional|geometric|sub-?millimet(?:er|re)|millimet(?:er|re))[- ]precision\b": (
+        "robotic surgery needs surgical precision", "a precision of 0.91"),
     r"\blogistic regression\b": ("a logistic regression baseline", "logistic models"),
     r"\bretrieval[- ]augmented\b": ("retrieval-augmented generation", "image retrieval"),
     r"\breconstruction (?:loss|error)\b": ("a reconstruction loss term", "3D reconstruction of the heart"),

@@ -26,6 +26,9 @@ _DIMENSION = re.compile(
     r"^(?:\d+(?:\.\d+)?(?:[DdKkMmBb]|[KMGTP]B|[GM]Hz|ms|mm|cm|px)|[23]D|\d+x\d+|T[12]w?|[A-Z]\d?)$"
 )
 _CITATION_KEY = re.compile(r"^[A-Z][a-z]+\d{4}[A-Za-z]+$")  # Wei2022ChainOT
+# reporting and data systems (PI-RADS, BI-RADS, Lung-RADS) and biomarkers (HER2, PD-L1, CD8,
+# HbA1c): coined-looking words that name a scale or a molecule, never a model or data set
+_SCALE_OR_MARKER = re.compile(r"^(?:[A-Z][A-Za-z]*-RADS|HER-?2|PD-?L-?1|PD-?1|CTLA-?4|CD\d{1,3}[a-z]?|BRCA[12]|IDH[12]?|HbA1c|SpO2|FEV1|NT-proBNP|Ki-?67)$")
 _MODIFIER_TAIL = re.compile(
     r"-(?!rays?$)(?:[a-z]{3,}|(?i:[a-z]{3,}(?:ed|ing)|aware|free|wise|level|specific|based|like|style|only|agnostic|centric))$"
 )
@@ -35,6 +38,8 @@ def looks_coined(word: str) -> bool:
 
     >>> [looks_coined(w) for w in ("MedViTV2", "SAM-Med2D", "YOLOv8", "Model", "CNN", "3D", "COVID-19")]
     [True, True, True, False, False, False, False]
+    >>> [looks_coined(w) for w in ("PI-RADS", "Lung-RADS", "HER2", "PD-L1", "CD8", "Swin-UNETR")]
+    [False, False, False, False, False, True]
     """
     if word == word.lower():  # every coined shape has a capital; most words have none
         return False
@@ -43,6 +48,8 @@ def looks_coined(word: str) -> bool:
         return False
     if "&" in word or re.fullmatch(r"[IVXLCDM]+(?:st|nd|rd|th)", word) or _CITATION_KEY.match(word):
         return False  # H&E-IHC, XIIth
+    if _SCALE_OR_MARKER.match(word):
+        return False
     if not word[0].isalnum() or not re.search(r"[A-Za-z]{2}", word):
         return False
     pieces = [p for p in re.split(r"[-_]", word) if p]

@@ -1,0 +1,60 @@
+"""Text of clinical journals and recent arXiv work: the findings, measures and tasks they name,
+the organ a modality's name says, verbs that name a task, words that only look like names, and
+LaTeX left in an abstract (each with sentences written for this test)."""
+
+import pytest
+
+from kg.analysis import shared_analyzer
+from kg.papers import make_paper
+
+
+def entities(abstract: str) -> dict[str, set[str]]:
+    paper = make_paper(title="A study", abstract=abstract, given_id="p")
+    record = next(shared_analyzer().analyze([paper])).to_record()
+    return {kind: {entity["name"] for entity in found} for kind, found in record["entities"].items()}
+
+
+# sentence, type, names it must give, names it must not give
+CASES = [
+    ("CT scans showed masses and calcifications in both lungs.", "disease", {"mass", "calcification"}, set()),
+    ("A brain tumour is a mass of abnormal cells.", "disease", set(), {"mass"}),
+    ("Obesity was measured by body mass index.", "disease", set(), {"mass"}),
+    ("Intracerebral hemorrhage was segmented on non-contrast CT.", "disease", {"intracerebral hemorrhage"}, set()),
+    ("Deep vein thrombosis and fungal keratitis were graded.", "disease", {"thrombus", "keratitis"}, set()),
+    ("The risk score reached a hazard ratio of 2.1 and a C-index of 0.71.", "metric", {"hazard ratio", "C-index"}, set()),
+    ("Retrieval reached a Recall@10 of 0.62 and an R@1 of 0.31.", "metric", {"Recall@K"}, set()),
+    ("Robotic surgery calls for surgical precision.", "metric", set(), {"precision"}),
+    ("We compare Falcon and Mistral on natural language inference.", "model", {"Falcon", "Mistral"}, set()),
+    ("We compare Falcon and Mistral on natural language inference.", "task", {"natural language inference"}, set()),
+    ("We generate captions for each image and retrieve similar cases.", "task", {"image captioning", "retrieval"}, set()),
+    ("Lesions were segmented and classified by two readers.", "task", {"segmentation", "classification"}, set()),
+    ("Polyps were found in 400 colonoscopy videos.", "organ", {"colon"}, set()),
+    ("Eye fundus photographs of 2,000 patients were graded.", "organ", {"eye"}, set()),
+    ("Dermoscopy images of melanoma were collected.", "organ", set(), {"skin"}),
+    ("Patients in the US were screened with US of the thyroid.", "modality", {"ultrasound"}, set()),
+    ("Hospitals across the US took part.", "modality", set(), {"ultrasound"}),
+    ("On one hand, CT is fast; on the other hand, MRI is precise.", "organ", set(), {"hand"}),
+    ("PI-RADS and Lung-RADS scores and HER2 and PD-L1 status were recorded.", "model", set(), {"PI-RADS", "Lung-RADS", "HER2", "PD-L1"}),
+    (r"The U{-}Net reaches a Dice of $91.2\pm1.3\%$ on an{\ae}mia cases.", "model", {"U-Net"}, set()),
+]
+
+
+@pytest.mark.parametrize("abstract, kind, present, absent", CASES, ids=[f"{case[1]}: {case[0][:40]}" for case in CASES])
+def test_clinical_and_recent_text(abstract, kind, present, absent):
+    found = entities(abstract).get(kind, set())
+    assert present <= found, f"{kind}: {present - found} missing from {found}"
+    assert not (absent & found), f"{kind}: {absent & found} found"
+
+
+def test_an_implied_organ_is_shown_by_the_words_of_its_modality():
+    paper = make_paper(title="Polyp detection", abstract="We collected colonoscopy videos.", given_id="p")
+    analysis = next(shared_analyzer().analyze([paper]))
+    (organ,) = [item for item in analysis.linked if item.mention.type == "organ"]
+    assert (organ.name, organ.method, organ.mention.text) == ("colon", "implied", "colonoscopy")
+    (entity,) = [entity for entity in analysis.entities if entity.type == "organ"]
+    assert entity.aliases == ()  # "colonoscopy" is no name of the colon
+
+
+def test_latex_in_an_abstract_is_stored_as_plain_text():
+    paper = make_paper(title=r"{SAM} for an{\ae}mia", abstract=r"A Dice of $0.91\pm0.02$ and 94.6\% accuracy.", given_id="p")
+    assert (paper.title, paper.abstract) == ("SAM for anæmia", "A Dice of 0.91±0.02 and 94.6% accuracy.")
