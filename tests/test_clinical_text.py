@@ -58,3 +58,19 @@ def test_an_implied_organ_is_shown_by_the_words_of_its_modality():
 def test_latex_in_an_abstract_is_stored_as_plain_text():
     paper = make_paper(title=r"{SAM} for an{\ae}mia", abstract=r"A Dice of $0.91\pm0.02$ and 94.6\% accuracy.", given_id="p")
     assert (paper.title, paper.abstract) == ("SAM for anæmia", "A Dice of 0.91±0.02 and 94.6% accuracy.")
+
+
+@pytest.mark.parametrize("abstract, kind, name, alias", [
+    ("We fine-tune Llama 3 8B on radiology reports.", "model", "Llama 3", "Llama 3 8B"),
+    ("Our method ranked first in the KiTS19 Challenge.", "dataset", "KiTS19", "KiTS19 Challenge"),
+])
+def test_a_size_or_the_word_challenge_after_a_name_is_part_of_it(abstract, kind, name, alias):
+    paper = make_paper(title="A study", abstract=abstract, given_id="p")
+    found = next(shared_analyzer().analyze([paper])).to_record()["entities"][kind]
+    assert [(entity["name"], entity["aliases"]) for entity in found] == [(name, [alias])]
+
+
+def test_a_number_after_a_name_that_is_no_size_stays_out_of_it():
+    paper = make_paper(title="A study", abstract="We fine-tune Llama 3 8 times on the KiTS19 challenge data.", given_id="p")
+    record = next(shared_analyzer().analyze([paper])).to_record()["entities"]
+    assert [entity["aliases"] for entity in record["model"] + record["dataset"]] == [["Llama 3"], ["KiTS19"]]

@@ -60,6 +60,20 @@ def _joined_to_a_longer_name(doc: Doc, start: int, end: int) -> bool:
     return bool(before and re.search(r"[A-Z]", doc[start - 2].text))
 
 
+_MODEL_SIZE = re.compile(r"\d+(?:\.\d+)?[BM]")  # 8B, 1.5B, 350M parameters
+
+
+def _with_name_suffix(doc: Doc, span: Span) -> Span:
+    """The span with the word after it that belongs to the name: a model's size ("Llama 3 8B")
+    or a challenge's "Challenge" ("KiTS19 Challenge"); the concept stays the one matched."""
+    end = span.end
+    if end < len(doc) and doc[end - 1].whitespace_:
+        following = doc[end].text
+        if (span.label_ == "model" and _MODEL_SIZE.fullmatch(following)) or (span.label_ == "dataset" and following == "Challenge"):
+            return Span(doc, span.start, end + 1, label=span.label_, kb_id=span.kb_id)
+    return span
+
+
 class OntologyMatcher:
     """Match the labels of every ontology concept, case- and variant-aware, on whole tokens.
 
@@ -113,6 +127,7 @@ class OntologyMatcher:
         spans = [span for span in spans if not self._without_context(span)]
         spans = [span for span in spans if not self._inside_a_long_form(span, spans)]
         spans = self._short_forms_of_known_concepts(doc, spans)
+        spans = [_with_name_suffix(doc, span) for span in spans]
         doc.spans[MENTIONS] = sorted(spans, key=lambda s: (s.start, s.end))
         return doc
 
