@@ -86,6 +86,7 @@ NOT_MENTIONS = (
     r"\b(?:surgical|spatial|temporal|numerical|numeric|floating[- ]point|positional|geometric|sub-?millimet(?:er|re)|millimet(?:er|re))[- ]precision\b",
     r"\b(?:mixed|half|full|single|double)[- ]precision\b",
     r"\blogistic regression\b",
+    r"\b(?:lasso|ridge|cox|linear|poisson|multivariable|multivariate|univariable|univariate) regression\b",  # statistics
     r"\bretrieval[- ]augmented\b",
     r"\breconstruction (?:loss|error)\b",
     r"\beye[- ]tracking\b",

@@ -35,6 +35,8 @@ EXAMPLES = {
     r"\b(?:surgical|spatial|temporal|numerical|numeric|floating[- ]point|positional|geometric|sub-?millimet(?:er|re)|millimet(?:er|re))[- ]precision\b": (
         "robotic surgery needs surgical precision", "a precision of 0.91"),
     r"\blogistic regression\b": ("a logistic regression baseline", "logistic models"),
+    r"\b(?:lasso|ridge|cox|linear|poisson|multivariable|multivariate|univariable|univariate) regression\b": (
+        "LASSO regression selected 12 features", "age regression from brain MRI"),
     r"\bretrieval[- ]augmented\b": ("retrieval-augmented generation", "image retrieval"),
     r"\breconstruction (?:loss|error)\b": ("a reconstruction loss term", "3D reconstruction of the heart"),
     r"\beye[- ]tracking\b": ("eye-tracking data", "eye disease"),

@@ -53,6 +53,8 @@ def type_from_context(before: str, after: str) -> str | None:
     'dataset'
     >>> type_from_context("we propose", ", a network that")
     'model'
+    >>> type_from_context("fine-tuned for triplet recognition on", "")
+    'dataset'
     """
     next_words = re.findall(r"[A-Za-z]+", after.lower())[:3]
     previous_words = re.findall(r"[A-Za-z]+", before.lower())[-2:]
@@ -63,7 +65,11 @@ def type_from_context(before: str, after: str) -> str | None:
             return "model"
     if next_words[:1] == ["benchmark"] or previous_words[-1:] in (["dataset"], ["benchmark"]):
         return "dataset"
-    if re.search(r"\b(?:trained|evaluated|validated|tested|experiments|results|pretrained|pre-trained)\s+(?:\w+\s+){0,3}on(?:\s+the)?\s*$", before, re.I):
+    if re.search(r"\b(?:trained|evaluated|validated|tested|experiments|results|pretrained|pre-trained|fine-?tuned|benchmarked)\s+(?:\w+\s+){0,3}on(?:\s+the)?\s*$", before, re.I):
+        return "dataset"
+    # a task done on it: "triplet recognition on CholecT50", "segmentation performance on X"
+    if re.search(r"\b(?:recognition|segmentation|detection|classification|registration|reconstruction|estimation|"
+                 r"localization|grading|retrieval|answering|performance|accuracy)\s+on(?:\s+the)?\s*$", before, re.I):
         return "dataset"
     named = re.search(r"((?:\w+\s+){1,2})(?:named|called|dubbed|termed)\s+(?:as\s+)?$", before, re.I)
     if named:  # "a new dataset named X", "a framework called X"
