@@ -31,8 +31,15 @@ def new_entity_id(kind: str, name: str) -> str:
     True
     >>> new_entity_id("dataset", "MedMNIST+")
     'https://example.org/kg/entity/dataset/medmnist%2B'
+    >>> new_entity_id("model", "Text-to-CT") == new_entity_id("model", "Text2CT")
+    True
     """
-    return f"{config.NEW_ENTITY_NAMESPACE}{kind}/{quote(label_key(name), safe='')}"
+    key = label_key(_TO.sub("2", name))
+    return f"{config.NEW_ENTITY_NAMESPACE}{kind}/{quote(key, safe='')}"
+
+
+# "to" between two parts of a name is written 2 as often ("Text-to-CT", "Text2CT")
+_TO = re.compile(r"(?<=[A-Za-z0-9])[-\s]to[-\s](?=[A-Za-z0-9])", re.I)
 
 
 def _digits(text: str) -> list[str]:

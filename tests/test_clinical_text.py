@@ -37,6 +37,10 @@ CASES = [
      {"mitral valve", "pericardium", "pulmonary artery"}, set()),
     ("Fractures of the clavicle, humerus and tibia were detected on radiographs.", "organ", {"clavicle", "humerus", "tibia"}, set()),
     ("Polyps were found in 400 colonoscopy videos.", "organ", {"colon"}, set()),
+    ("We present PathoSlides, the largest public collection of annotated slides.", "dataset", {"PathoSlides"}, set()),
+    ("The model was fine-tuned for triplet recognition on CholecT50.", "dataset", {"CholecT50"}, set()),
+    ("LASSO regression selected 12 radiomic features.", "task", set(), {"regression"}),
+    ("The detector reached an mAP@0.5 of 0.81 on panoramic radiographs.", "metric", {"average precision"}, set()),
     ("Eye fundus photographs of 2,000 patients were graded.", "organ", {"eye"}, set()),
     ("Dermoscopy images of melanoma were collected.", "organ", set(), {"skin"}),
     ("Patients in the US were screened with US of the thyroid.", "modality", {"ultrasound"}, set()),
@@ -82,3 +86,9 @@ def test_a_number_after_a_name_that_is_no_size_stays_out_of_it():
     paper = make_paper(title="A study", abstract="We fine-tune Llama 3 8 times on the KiTS19 challenge data.", given_id="p")
     record = next(shared_analyzer().analyze([paper])).to_record()["entities"]
     assert [entity["aliases"] for entity in record["model"] + record["dataset"]] == [["Llama 3"], ["KiTS19"]]
+
+
+def test_a_name_written_with_to_and_with_2_is_one_entity():
+    paper = make_paper(title="A study", abstract="We compare Text-to-CT with Text2CT.", given_id="p")
+    (model,) = next(shared_analyzer().analyze([paper])).to_record()["entities"]["model"]
+    assert set(model["aliases"]) == {"Text-to-CT", "Text2CT"}

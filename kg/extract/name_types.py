@@ -26,6 +26,7 @@ _LIST_INTRO = r"[^.;]{0,80}\b(?:including|such as|like|namely|e\.g\.,?|i\.e\.,?|
 _DATASET_LIST = re.compile(r"\b(?:datasets?|benchmarks?|corpora|databases?)\b" + _LIST_INTRO, re.I)
 _MODEL_LIST = re.compile(r"\b(?:models?|baselines?|methods?|backbones?|architectures?|networks?|encoders?|approaches|"
                          r"(?:M?LLM|VLM|LMM)s?)\b" + _LIST_INTRO, re.I)
+_APPOSITION = re.compile(r"\s*(?:,|\(|[-\u2013\u2014])\s*(?:a|an|the|our)\s([^,.;()]{0,80})", re.I)
 _COORDINATED_DATASET = re.compile(r"^(?:\s*(?:,|and|or|&)?\s*[A-Z][\w\-.+]*){0,4}\s+(?:datasets?|benchmarks?)\b")
 
 
@@ -55,6 +56,8 @@ def type_from_context(before: str, after: str) -> str | None:
     'model'
     >>> type_from_context("fine-tuned for triplet recognition on", "")
     'dataset'
+    >>> type_from_context("we present", ", the largest public collection of slides")
+    'dataset'
     """
     next_words = re.findall(r"[A-Za-z]+", after.lower())[:3]
     previous_words = re.findall(r"[A-Za-z]+", before.lower())[-2:]
@@ -63,6 +66,13 @@ def type_from_context(before: str, after: str) -> str | None:
             return "dataset"
         if word in MODEL_WORDS:
             return "model"
+    apposition = _APPOSITION.match(after)
+    if apposition:  # "X, the largest public collection of ...", "X - a large-scale dataset of ..."
+        for word in re.findall(r"[A-Za-z]+", apposition.group(1).lower())[:8]:
+            if word in DATASET_WORDS:
+                return "dataset"
+            if word in MODEL_WORDS:
+                return "model"
     if next_words[:1] == ["benchmark"] or previous_words[-1:] in (["dataset"], ["benchmark"]):
         return "dataset"
     if re.search(r"\b(?:trained|evaluated|validated|tested|experiments|results|pretrained|pre-trained|fine-?tuned|benchmarked)\s+(?:\w+\s+){0,3}on(?:\s+the)?\s*$", before, re.I):
