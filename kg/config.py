@@ -57,6 +57,8 @@ REPORT_AT_TOP = ("task", "metric")
 # counts it (colonoscopy: colon; eye fundus: eye; echocardiography: heart). Not dermoscopy or
 # mammography, whose names do not say skin or breast.
 ORGAN_NAMING_MODALITIES = ("colonoscopy", "fundus-photography", "echocardiography", "dental-radiograph")
+# Diseases whose name says their organ the same way (retinopathy: retina)
+ORGAN_NAMING_DISEASES = ("diabetic-retinopathy", "retinopathy-of-prematurity")
 MERGE_WITH_BROADER = ("modality",)
 FOLD_INTO_NARROWER = ("disease",)
 

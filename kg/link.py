@@ -107,15 +107,16 @@ def link_mentions(mentions: Iterable[Mention], linker: Linker) -> list[LinkedMen
 
 
 def with_implied_organs(linked: list[LinkedMention], ontology: Ontology) -> list[LinkedMention]:
-    """The linked mentions, each mention of a modality whose name says its organ (see
-    config.ORGAN_NAMING_MODALITIES) followed by a mention of that organ on the same words,
-    unless the paper names the organ itself."""
+    """The linked mentions, each mention of a modality or disease whose name says its organ
+    (see config.ORGAN_NAMING_MODALITIES and ORGAN_NAMING_DISEASES) followed by a mention of
+    that organ on the same words, unless the paper names the organ itself."""
     naming = {config.CONCEPT_NAMESPACE + "modality/" + slug for slug in config.ORGAN_NAMING_MODALITIES}
+    naming |= {config.CONCEPT_NAMESPACE + "disease/" + slug for slug in config.ORGAN_NAMING_DISEASES}
     named = {item.entity_id for item in linked if item.mention.type == "organ"}
     result = []
     for item in linked:
         result.append(item)
-        if item.mention.type != "modality" or item.entity_id not in naming:
+        if item.entity_id not in naming:
             continue
         for fact, organ in ontology[item.entity_id].facts:
             if fact == "organ" and organ in ontology.concepts and organ not in named:

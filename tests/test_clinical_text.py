@@ -42,6 +42,7 @@ CASES = [
     ("LASSO regression selected 12 radiomic features.", "task", set(), {"regression"}),
     ("The detector reached an mAP@0.5 of 0.81 on panoramic radiographs.", "metric", {"average precision"}, set()),
     ("Eye fundus photographs of 2,000 patients were graded.", "organ", {"eye"}, set()),
+    ("Diabetic retinopathy was graded in 5,000 patients.", "organ", {"retina"}, set()),
     ("Dermoscopy images of melanoma were collected.", "organ", set(), {"skin"}),
     ("Patients in the US were screened with US of the thyroid.", "modality", {"ultrasound"}, set()),
     ("Hospitals across the US took part.", "modality", set(), {"ultrasound"}),
