@@ -60,6 +60,8 @@ def _joined_to_a_longer_name(doc: Doc, start: int, end: int) -> bool:
     return bool(before and re.search(r"[A-Z]", doc[start - 2].text))
 
 
+# "lung, breast and " before "prostate cancers": a list of single words ended by and/or
+_COORDINATED_WORDS = re.compile(r"(?:\b[A-Za-z][A-Za-z-]*,\s+)*\b[A-Za-z][A-Za-z-]*,?\s+(?:and|or)\s+$")
 _MODEL_SIZE = re.compile(r"\d+(?:\.\d+)?[BM]")  # 8B, 1.5B, 350M parameters
 
 
@@ -128,6 +130,7 @@ class OntologyMatcher:
         spans = [span for span in spans if not self._inside_a_long_form(span, spans)]
         spans = self._short_forms_of_known_concepts(doc, spans)
         spans = [_with_name_suffix(doc, span) for span in spans]
+        spans += self._elided_diseases(doc, spans)
         doc.spans[MENTIONS] = sorted(spans, key=lambda s: (s.start, s.end))
         return doc
 
@@ -158,6 +161,28 @@ class OntologyMatcher:
         at = opening.end()
         return any(other.start_char == at and ("based_on", span.kb_id_) in self.ontology[other.kb_id_].facts
                    for other in spans if other.label_ == "model")
+
+    def _elided_diseases(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """A disease for each word of a list before a disease's head noun that makes one with it:
+        "lung, breast and prostate cancers" names lung cancer and breast cancer too (on the
+        words "lung" and "breast")."""
+        text, found = text_of(doc), []
+        for span in spans:
+            head = re.search(r"\b(cancers?|carcinomas?|tumou?rs?|fractures?|diseases?)$", span.text, re.I)
+            if span.label_ != "disease" or not head:
+                continue
+            listed = _COORDINATED_WORDS.search(text[: span.start_char])
+            if not listed:
+                continue
+            offset = listed.start()
+            for word in re.finditer(r"[A-Za-z][A-Za-z-]*", listed.group()):
+                if word.group().lower() in ("and", "or"):
+                    continue
+                concepts = self.ontology.lookup(f"{word.group()} {head.group(1)}", "disease")
+                char_span = doc.char_span(offset + word.start(), offset + word.end())
+                if concepts and char_span is not None:
+                    found.append(Span(doc, char_span.start, char_span.end, label="disease", kb_id=concepts[0].iri))
+        return found
 
     def _short_forms_of_known_concepts(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """The spans, with one more for each use of an abbreviation whose long form (or itself)
