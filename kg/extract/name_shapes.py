@@ -9,7 +9,8 @@ from functools import lru_cache
 
 from kg.text import singular_acronym
 
-# Acronyms of generic classes, units, venues and the like that are never a model or data set
+# Acronyms of generic classes, units, venues, hosting sites and the like that are never a model
+# or data set
 GENERIC_ACRONYMS = frozenset(
     """AI ML DL NN NNS ANN CNN CNNS DNN DCNN FCN RNN LSTM GRU GAN GANS VAE MLP MLPS GNN GCNN LLM LLMS
     VLM VLMS MLLM MLLMS LMM LMMS VLP LVLM LVLMS FM FMS NLP CV SOTA GPU GPUS CPU TPU API RGB ROI ROIS
@@ -20,7 +21,7 @@ GENERIC_ACRONYMS = frozenset(
     TP FP TN FN TPR FPR CI SD IQR OR HR RR AP AR NA N/A PDF HTML JSON XML URL LoRA PEFT RAG CoT SFT
     RLHF DPO IoT AR VR XR CXR CXRs LM LMs PLM PLMs FFN MHSA MSA SA CA KNN kNN SVM SVMs RF LR XGBoost
     YouTube GitHub PyTorch TensorFlow HuggingFace OpenAI DeepMind Google NVIDIA iPhone UMLS SNOMED ICD
-    TL AL dB kHz MHz GHz""".split()
+    TL AL dB kHz MHz GHz Kaggle PhysioNet TCIA Zenodo Figshare""".split()
 )
 _DIMENSION = re.compile(
     r"^(?:\d+(?:\.\d+)?(?:[DdKkMmBb]|[KMGTP]B|[GM]Hz|ms|mm|cm|px)|[23]D|\d+x\d+|T[12]w?|[A-Z]\d?)$"
