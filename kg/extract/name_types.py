@@ -27,7 +27,11 @@ _DATASET_LIST = re.compile(r"\b(?:datasets?|benchmarks?|corpora|databases?)\b" +
 _MODEL_LIST = re.compile(r"\b(?:models?|baselines?|methods?|backbones?|architectures?|networks?|encoders?|approaches|"
                          r"(?:M?LLM|VLM|LMM)s?)\b" + _LIST_INTRO, re.I)
 _APPOSITION = re.compile(r"\s*(?:,|\(|[-\u2013\u2014])\s*(?:a|an|the|our)\s([^,.;()]{0,80})", re.I)
-_COORDINATED_DATASET = re.compile(r"^(?:\s*(?:,|and|or|&)?\s*[A-Z][\w\-.+]*){0,4}\s+(?:datasets?|benchmarks?)\b")
+_COORDINATED_DATASET = re.compile(r"^(?:\s*(?:,|and|or|&)?\s*(?:the\s+)?[A-Z][\w\-.+]*){0,4}\s+(?:datasets?|benchmarks?)\b")
+# names listed right after the noun: "the image retrieval datasets, ROxford and RParis"
+_NAMED_AFTER = r"\s*(?:[A-Z][\w\-.+]*\s*(?:,|and|or)\s*){0,4}$"
+_AFTER_DATASET_NOUN = re.compile(r"\b(?:datasets|benchmarks|corpora|databases)\s*[,:]" + _NAMED_AFTER)
+_AFTER_MODEL_NOUN = re.compile(r"\b(?:models|baselines|methods|backbones|architectures|networks|encoders)\s*[,:]" + _NAMED_AFTER)
 
 
 def type_from_shape(name: str) -> str | None:
@@ -81,7 +85,7 @@ def type_from_context(before: str, after: str) -> str | None:
     if re.search(r"\b(?:recognition|segmentation|detection|classification|registration|reconstruction|estimation|"
                  r"localization|grading|retrieval|answering|performance|accuracy)\s+on(?:\s+the)?\s*$", before, re.I):
         return "dataset"
-    named = re.search(r"((?:\w+\s+){1,2})(?:named|called|dubbed|termed)\s+(?:as\s+)?$", before, re.I)
+    named = re.search(r"((?:\w+\s+){1,2})(?:named|called|dubbed|termed)\s+(?:as\s+)?(?:[A-Z][\w\-.+]*\s*(?:,|and|or)\s*){0,4}$", before)
     if named:  # "a new dataset named X", "a framework called X"
         for word in reversed(named.group(1).lower().split()):
             if word in DATASET_WORDS:
@@ -96,10 +100,12 @@ def type_from_lists(before: str, after: str) -> str | None:
 
     >>> type_from_lists("on datasets such as ", ""), type_from_lists("to baselines including ", ", and")
     ('dataset', 'model')
+    >>> type_from_lists("the image retrieval datasets, ROxford and ", ""), type_from_lists("in the", " and the Cityscapes dataset")
+    ('dataset', 'dataset')
     """
-    if _COORDINATED_DATASET.match(after) or _DATASET_LIST.search(before):
+    if _COORDINATED_DATASET.match(after) or _DATASET_LIST.search(before) or _AFTER_DATASET_NOUN.search(before):
         return "dataset"
-    if _MODEL_LIST.search(before):
+    if _MODEL_LIST.search(before) or _AFTER_MODEL_NOUN.search(before):
         return "model"
     return None
 
