@@ -69,6 +69,7 @@ FOLD_INTO_NARROWER = ("disease",)
 NOT_MENTIONS = (
     r"\bon the other hand\b",
     r"\bon (?:the )?one hand\b",
+    r"\b(?:dataset|data|memory|knowledge|model|weight)\s+consolidation\b",  # merging, not the lung finding
     # the country, not ultrasound: "in the US", "US-based", "the U.S."
     r"\bthe (?:U\.S\.|US\b)(?![- ]?(?:images?|scans?|scanners?|imaging|exam\w*|videos?|frames?|data|guided|probes?|transducers?|sequences?|volumes?|reports?|modality|features?)\b)",
     r"\b(?:in|across) (?:the )?U\.S\.",

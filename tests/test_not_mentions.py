@@ -12,6 +12,8 @@ from kg.extract.ontology_matcher import NOT_MENTIONS
 EXAMPLES = {
     r"\bon the other hand\b": ("On the other hand, MRI is slow.", "X-rays of the other hand"),
     r"\bon (?:the )?one hand\b": ("On one hand, CT is fast.", "bone age on one-hand radiographs"),
+    r"\b(?:dataset|data|memory|knowledge|model|weight)\s+consolidation\b": (
+        "a path to dataset consolidation", "lobar consolidation on chest X-rays"),
     r"\bthe (?:U\.S\.|US\b)(?![- ]?(?:images?|scans?|scanners?|imaging|exam\w*|videos?|frames?|data|guided|probes?|transducers?|sequences?|volumes?|reports?|modality|features?)\b)": (
         "hospitals across the US took part", "the US images of the thyroid"),
     r"\b(?:in|across) (?:the )?U\.S\.": ("patients in the U.S. and Europe", "lesions in US and CT"),

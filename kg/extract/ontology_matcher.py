@@ -28,13 +28,22 @@ NOT_MENTIONS = re.compile(r"\b(?:%s)" % "|".join(p.removeprefix(r"\b") for p in 
 
 
 def label_variants(label: str) -> set[str]:
-    """A label as written and with each space or hyphen read as a space, a hyphen or nothing.
+    """A label as written and with each space or hyphen read as a space, a hyphen or nothing;
+    a label with "the" inside it also without it.
 
     >>> sorted(label_variants("X-ray"))
     ['X ray', 'X-ray', 'Xray']
     >>> "F1-score" in label_variants("F1 score")
     True
+    >>> "area under receiver operating characteristic curve" in label_variants("area under the receiver operating characteristic curve")
+    True
     """
+    if " the " in label:
+        return _spacing_variants(label) | _spacing_variants(label.replace(" the ", " "))
+    return _spacing_variants(label)
+
+
+def _spacing_variants(label: str) -> set[str]:
     pieces = re.split(r"([ \-])", label)
     separators = len(pieces) // 2
     if separators == 0:
