@@ -107,3 +107,17 @@ def test_a_name_written_with_to_and_with_2_is_one_entity():
     paper = make_paper(title="A study", abstract="We compare Text-to-CT with Text2CT.", given_id="p")
     (model,) = next(shared_analyzer().analyze([paper])).to_record()["entities"]["model"]
     assert set(model["aliases"]) == {"Text-to-CT", "Text2CT"}
+
+
+@pytest.mark.parametrize("title, abstract, kind, present, absent", [
+    ("Merlin: A Vision Language Foundation Model for 3D CT", "We introduce Merlin - a 3D VLM trained on paired CT scans.",
+     "model", {"Merlin"}, set()),
+    ("Medical SAM3: A Foundation Model for Segmentation", "We present Medical SAM3, a foundation model fine-tuned from SAM3.",
+     "model", {"Medical SAM3", "SAM3"}, set()),
+    ("Symbrain: A large-scale dataset of MRI images for neonatal brain", "We describe its annotation.", "dataset", {"Symbrain"}, set()),
+    ("Ember Era: A Comprehensive Survey of State Space Models", "We review 200 papers.", "model", set(), {"Ember Era"}),
+])
+def test_a_name_a_paper_gives_what_it_introduces(title, abstract, kind, present, absent):
+    paper = make_paper(title=title, abstract=abstract, given_id="p")
+    found = {entity["name"] for entity in next(shared_analyzer().analyze([paper])).to_record()["entities"][kind]}
+    assert present <= found and not (absent & found), found

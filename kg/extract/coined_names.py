@@ -15,7 +15,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.context_names import DATASET_AFTER, TITLED_HEAD, named_datasets, named_models
+from kg.extract.context_names import DATASET_AFTER, TITLED_HEAD, introduced_names, named_datasets, named_models
 from kg.extract.mentions import MENTIONS, add_mention_attributes
 from kg.extract.name_shapes import GENERIC_ACRONYMS, looks_coined, strip_modifier
 from kg.extract.name_types import MODEL_WORDS, coined_type, type_from_context
@@ -206,9 +206,17 @@ def find_coined_names(doc: Doc, ontology: Ontology) -> Doc:
             new = [s for s in new if s.text != name]
             known = [(a, b) for a, b in known if text_of(doc)[a:b] != name]
             _every_place(doc, name, known, occurrences)
-    for start, end in named_datasets(text_of(doc), title_end) + named_models(text_of(doc), title_end):
+    introduced = introduced_names(text_of(doc), title_end)
+    for start, end in named_datasets(text_of(doc), title_end) + named_models(text_of(doc), title_end) + introduced:
+        name = text_of(doc)[start:end]
+        if (start, end) in introduced and " " in name:
+            # "SAM3" in the "Medical SAM3" a paper introduces is part of the name wherever it is written
+            places = [m.span() for m in re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text_of(doc))]
+            inside = {(o.start_char, o.end_char) for o in spans if any(a <= o.start_char and o.end_char <= b for a, b in places)}
+            spans = [o for o in spans if (o.start_char, o.end_char) not in inside]
+            known = [place for place in known if place not in inside]
         # "Dental" in "the Tufts Dental Database" is part of the name, not a mention of its own
-        if TITLED_HEAD.search(text_of(doc)[start:end]):
+        if TITLED_HEAD.search(name):
             inner = {(o.start_char, o.end_char) for o in spans
                      if start <= o.start_char and o.end_char <= end and o.label_ not in ("model", "dataset")}
             spans = [o for o in spans if (o.start_char, o.end_char) not in inner or o.label_ in ("model", "dataset")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.name_shapes import GENERIC_ACRONYMS, looks_coined, strip_modifier
+from kg.extract.name_types import DATASET_WORDS, MODEL_WORDS
 
 # a name a data set's head noun follows ("the Chaksu dataset", "the CDH-1848 dataset"), or one
 # of a list that data sets introduce ("three public datasets: MIMIC-CXR, NIH-CXR14, and NEATX")
@@ -25,6 +26,15 @@ _LIST_ITEM = re.compile(rf"(?P<name>(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD})){{0,2
 _OWN_MODEL_NAMED = re.compile(
     r"\b(?:[Oo]ur\s+(?:(?:developed|proposed|new|novel)\s+)?|an?\s+(?:novel|new)\s+|the\s+proposed\s+)"
     r"(?P<name>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3})\s+(?:model|network|architecture|framework)\b")
+# "We introduce Merlin - a 3D VLM", "we present Medical SAM3, a foundation model", and a title
+# "Merlin: A Vision Language Foundation Model for ...": a paper's own name, whatever its shape,
+# which an apposition after it describes (its head noun gives the type)
+_NAMED_WORDS = r"(?P<name>[A-Z][\w\-.]*[\w](?:\s+[A-Z0-9][\w\-.]*[\w]){0,2})"
+_DESCRIBED_AS = r"\s*(?:,|:|\s[-\u2013\u2014]|\()\s*(?:a|an)\s(?P<description>[^.;:()]{0,100})"
+_INTRODUCED = re.compile(
+    r"\b(?:[Ww]e|[Tt]his (?:paper|work|study))\s+(?:introduce|present|propose|develop|release|build|curate|construct)s?\s+"
+    + _NAMED_WORDS + _DESCRIBED_AS)
+_TITLE_NAME = re.compile(r"^" + _NAMED_WORDS + r":\s+(?:A|An)\s(?P<description>[^.;:()]{0,100})")
 DATASET_AFTER = re.compile(r"\)?\s+(?:dataset|benchmark|database|corpus)\b")
 # "the Norwegian cohort", "the Internal dataset", "the Validation cohort": a capitalized ordinary word
 _ADJECTIVE = re.compile(r"(?:an|ese|ish|al|ic|ed|ing|ive|ary|ous)$")
@@ -93,3 +103,31 @@ def named_models(text: str, title_end: int) -> list[tuple[int, int]]:
     return [match.span("name") for match in _OWN_MODEL_NAMED.finditer(text)
             if match.start("name") >= title_end and not any(
                 word.lower() in _NOT_A_NAME or word in GENERIC_ACRONYMS for word in match.group("name").split())]
+
+
+def introduced_names(text: str, title_end: int) -> list[tuple[int, int]]:
+    """(start, end) of the names a paper gives what it introduces, described by an apposition:
+    "We introduce Merlin - a 3D VLM", or a title "Merlin: A Vision Language Foundation Model".
+
+    >>> text = "Merlin: A Foundation Model for CT || We introduce Merlin - a 3D model trained on CT."
+    >>> sorted({text[a:b] for a, b in introduced_names(text, 33)})
+    ['Merlin']
+    >>> introduced_names("Era: A Comprehensive Survey of Models || We review work.", 27)
+    []
+    """
+    matches = [*_INTRODUCED.finditer(text), *filter(None, [_TITLE_NAME.match(text[:title_end])])]
+    found = []
+    for match in matches:
+        words = re.findall(r"[a-z]+", match.group("description").lower())[:10]
+        head = words[: next((i for i, word in enumerate(words) if word in ("of", "for", "on", "in", "with", "to")), len(words))]
+        # only what the description calls a model or a data set, and not a study of them
+        # ("X: A Comprehensive Survey of State Space Models")
+        if set(words) & (MODEL_WORDS | DATASET_WORDS) and not set(head) & _STUDY_WORDS:
+            found.append(match.span("name"))
+    return [(a, b) for a, b in found
+            if not any(word.lower() in _NOT_A_NAME | _NOT_INTRODUCED or word in GENERIC_ACRONYMS for word in text[a:b].split())]
+
+
+_STUDY_WORDS = frozenset("survey review overview study analysis perspective tutorial roadmap primer comparison evaluation".split())
+# what "we present X, a ..." may present that is no name: "we present Figure 2, a summary"
+_NOT_INTRODUCED = frozenset("figure fig table section appendix towards here results experiments".split())

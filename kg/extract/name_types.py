@@ -19,14 +19,14 @@ MODEL_WORDS = frozenset(
     "model models network networks architecture architectures framework frameworks method methods "
     "approach encoder decoder backbone backbones module algorithm pipeline agent assistant "
     "transformer transformers classifier detector segmenter generator baseline baselines adapter adapters "
-    "layer layers unit head operator kernel".split()
+    "layer layers unit head operator kernel vlm vlms llm llms lmm lmms mllm mllms".split()
 )
 _LIST_INTRO = r"[^.;]{0,80}\b(?:including|such as|like|namely|e\.g\.,?|i\.e\.,?|:)\s[^.;]*$"
 # not "challenges": "To address these challenges, we propose three contributions: ..." lists none
 _DATASET_LIST = re.compile(r"\b(?:datasets?|benchmarks?|corpora|databases?)\b" + _LIST_INTRO, re.I)
 _MODEL_LIST = re.compile(r"\b(?:models?|baselines?|methods?|backbones?|architectures?|networks?|encoders?|approaches|"
                          r"(?:M?LLM|VLM|LMM)s?)\b" + _LIST_INTRO, re.I)
-_APPOSITION = re.compile(r"\s*(?:,|\(|[-\u2013\u2014])\s*(?:a|an|the|our)\s([^,.;()]{0,80})", re.I)
+_APPOSITION = re.compile(r"\s*(?:,|:|\(|[-\u2013\u2014])\s*(?:a|an|the|our)\s([^,.;()]{0,80})", re.I)
 _COORDINATED_DATASET = re.compile(r"^(?:\s*(?:,|and|or|&)?\s*(?:the\s+)?[A-Z][\w\-.+]*){0,4}\s+(?:datasets?|benchmarks?)\b")
 # names listed right after the noun: "the image retrieval datasets, ROxford and RParis"
 _NAMED_AFTER = r"\s*(?:[A-Z][\w\-.+]*\s*(?:,|and|or)\s*){0,4}$"
