@@ -28,6 +28,8 @@ CASES = [
     ("We compare Falcon and Mistral on natural language inference.", "task", {"natural language inference"}, set()),
     ("We generate captions for each image and retrieve similar cases.", "task", {"image captioning", "retrieval"}, set()),
     ("Lesions were segmented and classified by two readers.", "task", {"segmentation", "classification"}, set()),
+    ("A model to detect rib fractures on radiographs.", "task", {"detection"}, set()),
+    ("Transfer learning improves the capability to detect complex patterns.", "task", set(), {"detection"}),
     ("Large vessel occlusion and cerebral microbleeds were detected on CT angiography.", "disease",
      {"large vessel occlusion", "cerebral microbleed"}, set()),
     ("Mammograms showed architectural distortion and fibroadenomas; TNBC cases were excluded.", "disease",

@@ -71,6 +71,7 @@ def _joined_to_a_longer_name(doc: Doc, start: int, end: int) -> bool:
 
 # "lung, breast and " before "prostate cancers": a list of single words ended by and/or
 _COORDINATED_WORDS = re.compile(r"(?:\b[A-Za-z][A-Za-z-]*,\s+)*\b[A-Za-z][A-Za-z-]*,?\s+(?:and|or)\s+$")
+_DETECT_FORMS = frozenset(("detect", "detects", "detecting", "detected"))
 _MODEL_SIZE = re.compile(r"\d+(?:\.\d+)?[BM]")  # 8B, 1.5B, 350M parameters
 
 
@@ -140,6 +141,7 @@ class OntologyMatcher:
         spans = self._short_forms_of_known_concepts(doc, spans)
         spans = [_with_name_suffix(doc, span) for span in spans]
         spans += self._elided_diseases(doc, spans)
+        spans += self._detection_verbs(doc, spans)
         doc.spans[MENTIONS] = sorted(spans, key=lambda s: (s.start, s.end))
         return doc
 
@@ -170,6 +172,19 @@ class OntologyMatcher:
         at = opening.end()
         return any(other.start_char == at and ("based_on", span.kb_id_) in self.ontology[other.kb_id_].facts
                    for other in spans if other.label_ == "model")
+
+    def _detection_verbs(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """The task detection for "detect" and its forms right before a disease or finding ("to
+        detect rib fractures", "detecting pneumothorax"), not before other words ("to detect
+        complex patterns")."""
+        concepts = self.ontology.lookup("detection", "task")
+        if not concepts:
+            return []
+        starts = {span.start for span in spans if span.label_ == "disease"}
+        tasks = {span.start for span in spans if span.label_ == "task"}
+        return [Span(doc, token.i, token.i + 1, label="task", kb_id=concepts[0].iri) for token in doc
+                if token.lower_ in _DETECT_FORMS and token.i not in tasks
+                and any(token.i < start <= token.i + 3 for start in starts)]
 
     def _elided_diseases(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """A disease for each word of a list before a disease's head noun that makes one with it:
