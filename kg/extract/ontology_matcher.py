@@ -71,6 +71,7 @@ def _joined_to_a_longer_name(doc: Doc, start: int, end: int) -> bool:
 
 # "lung, breast and " before "prostate cancers": a list of single words ended by and/or
 _COORDINATED_WORDS = re.compile(r"(?:\b[A-Za-z][A-Za-z-]*,\s+)*\b[A-Za-z][A-Za-z-]*,?\s+(?:and|or)\s+$")
+_VERSIONED = re.compile(r"([A-Za-z][A-Za-z0-9]*[A-Za-z])-v?\d+(?:\.\d+)*[a-z]?")
 _DETECT_FORMS = frozenset(("detect", "detects", "detecting", "detected"))
 _MODEL_SIZE = re.compile(r"\d+(?:\.\d+)?[BM]")  # 8B, 1.5B, 350M parameters
 
@@ -142,6 +143,7 @@ class OntologyMatcher:
         spans = [_with_name_suffix(doc, span) for span in spans]
         spans += self._elided_diseases(doc, spans)
         spans += self._detection_verbs(doc, spans)
+        spans += self._versioned_models(doc, spans)
         doc.spans[MENTIONS] = sorted(spans, key=lambda s: (s.start, s.end))
         return doc
 
@@ -172,6 +174,20 @@ class OntologyMatcher:
         at = opening.end()
         return any(other.start_char == at and ("based_on", span.kb_id_) in self.ontology[other.kb_id_].facts
                    for other in spans if other.label_ == "model")
+
+    def _versioned_models(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """A known model's name with a version joined by a hyphen, written as one word
+        ("Claude-3.5", "Qwen-2"): the known model, under that name."""
+        taken = {i for span in spans for i in range(span.start, span.end)}
+        found = []
+        for token in doc:
+            version = _VERSIONED.fullmatch(token.text)
+            if token.i in taken or not version:
+                continue
+            concepts = self.ontology.lookup(version.group(1), "model")
+            if concepts:
+                found.append(Span(doc, token.i, token.i + 1, label="model", kb_id=concepts[0].iri))
+        return found
 
     def _detection_verbs(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """The task detection for "detect" and its forms right before a disease or finding ("to
