@@ -64,38 +64,39 @@ FOLD_INTO_NARROWER = ("disease",)
 
 # Phrases where a label of the ontology is an ordinary word: matches inside them are dropped
 # ("on the other hand" is no organ, "joint training" no joint, "pathologies" are findings,
-# not the modality). Regular expressions, matched case-insensitively; each needs an example
-# that must match and one that must not in tests/test_not_mentions.py.
-NOT_MENTIONS = (
-    r"\bon the other hand\b",
-    r"\bon (?:the )?one hand\b",
-    r"\b(?:dataset|data|memory|knowledge|model|weight)\s+consolidation\b",  # merging, not the lung finding
+# not the modality). Regular expressions, matched case-insensitively, each with the word (in
+# lower case) every match of it holds: a pattern is tried only on a text that has its word.
+# Each needs an example that must match and one that must not in tests/test_not_mentions.py.
+NOT_MENTIONS = {
+    r"\bon the other hand\b": "hand",
+    r"\bon (?:the )?one hand\b": "hand",
+    r"\b(?:dataset|data|memory|knowledge|model|weight)\s+consolidation\b": "consolidation",  # merging, not the lung finding
     # the country, not ultrasound: "in the US", "US-based", "the U.S."
-    r"\bthe (?:U\.S\.|US\b)(?![- ]?(?:images?|scans?|scanners?|imaging|exam\w*|videos?|frames?|data|guided|probes?|transducers?|sequences?|volumes?|reports?|modality|features?)\b)",
-    r"\b(?:in|across) (?:the )?U\.S\.",
-    r"\bUS[- ]based\b",
+    r"\bthe (?:U\.S\.|US\b)(?![- ]?(?:images?|scans?|scanners?|imaging|exam\w*|videos?|frames?|data|guided|probes?|transducers?|sequences?|volumes?|reports?|modality|features?)\b)": "u",
+    r"\b(?:in|across) (?:the )?U\.S\.": "u.s.",
+    r"\bUS[- ]based\b": "us",
     # a body's or a sample's mass, not a lesion
-    r"\b(?:body|muscle|bone|lean|fat|critical)[- ]mass\b",
-    r"\ba mass (?:or|of)\b",  # "a tumour is a mass of abnormal cells": what a tumour is
-    r"\bmass[- ](?:spectrometry|spectrometer|index|density|transfer|storage|screening|casualt\w*|media|production)\b",
-    r"\b(?:at|in) hand\b",
-    r"\bhand[- ]?(?:crafted|designed|engineered|labell?ed|annotated|drawn|written)\b",
-    r"\bjoint(?:ly)?[- ](?!(?:space|replacement|pain|disease|effusion|injur)\w*)[a-z]+",
-    r"\b(?:sub-)?pathologies\b",
-    r"\b(?:multiple|several|various|different|common|thoracic|chest|cardiac|clinical|diverse)\s+pathology\b",
-    r"\bsensitiv(?:ity|e) (?:to|of)\b(?!\s*(?:about|around|over|up to|~|≈)?\s*\d)",  # "a sensitivity of 82%" is one
-    r"\bprecision (?:medicine|oncology|health)\b",
+    r"\b(?:body|muscle|bone|lean|fat|critical)[- ]mass\b": "mass",
+    r"\ba mass (?:or|of)\b": "mass",  # "a tumour is a mass of abnormal cells": what a tumour is
+    r"\bmass[- ](?:spectrometry|spectrometer|index|density|transfer|storage|screening|casualt\w*|media|production)\b": "mass",
+    r"\b(?:at|in) hand\b": "hand",
+    r"\bhand[- ]?(?:crafted|designed|engineered|labell?ed|annotated|drawn|written)\b": "hand",
+    r"\bjoint(?:ly)?[- ](?!(?:space|replacement|pain|disease|effusion|injur)\w*)[a-z]+": "joint",
+    r"\b(?:sub-)?pathologies\b": "patholog",
+    r"\b(?:multiple|several|various|different|common|thoracic|chest|cardiac|clinical|diverse)\s+pathology\b": "patholog",
+    r"\bsensitiv(?:ity|e) (?:to|of)\b(?!\s*(?:about|around|over|up to|~|≈)?\s*\d)": "sensitiv",  # "a sensitivity of 82%" is one
+    r"\bprecision (?:medicine|oncology|health)\b": "precision",
     # a quality of a procedure or a measurement, not the metric
-    r"\b(?:surgical|spatial|temporal|numerical|numeric|floating[- ]point|positional|geometric|sub-?millimet(?:er|re)|millimet(?:er|re))[- ]precision\b",
-    r"\b(?:mixed|half|full|single|double)[- ]precision\b",
-    r"\blogistic regression\b",
-    r"\b(?:lasso|ridge|cox|linear|poisson|multivariable|multivariate|univariable|univariate) regression\b",  # statistics
-    r"\bretrieval[- ]augmented\b",
-    r"\breconstruction (?:loss|error)\b",
-    r"\beye[- ]tracking\b",
-    r"\banterior segment\b",
-    r"\b\d+(?:\.\d+)?\s?(?:TB|GB|MB|KB|PB)\b",
-)
+    r"\b(?:surgical|spatial|temporal|numerical|numeric|floating[- ]point|positional|geometric|sub-?millimet(?:er|re)|millimet(?:er|re))[- ]precision\b": "precision",
+    r"\b(?:mixed|half|full|single|double)[- ]precision\b": "precision",
+    r"\blogistic regression\b": "regression",
+    r"\b(?:lasso|ridge|cox|linear|poisson|multivariable|multivariate|univariable|univariate) regression\b": "regression",  # statistics
+    r"\bretrieval[- ]augmented\b": "retrieval",
+    r"\breconstruction (?:loss|error)\b": "reconstruction",
+    r"\beye[- ]tracking\b": "eye",
+    r"\banterior segment\b": "segment",
+    r"\b\d+(?:\.\d+)?\s?(?:TB|GB|MB|KB|PB)\b": "b",
+}
 
 # `kg build` analyzes papers in chunks of this many: a chunk is the unit of work a worker
 # process or Dask task gets, and of the parts the bulk-loadable outputs are written in.

@@ -22,9 +22,18 @@ from kg.extract.tokens import label_tokenizer, text_of
 from kg.ontology import Ontology
 from kg.records import ENTITY_TYPES, KGError
 
-# config.NOT_MENTIONS as one pattern: one word boundary in front of every phrase lets the regex
-# engine skip most positions quickly
-NOT_MENTIONS = re.compile(r"\b(?:%s)" % "|".join(p.removeprefix(r"\b") for p in config.NOT_MENTIONS), re.I)
+# config.NOT_MENTIONS as one pattern per word the phrases hold, each tried only on a text that
+# has its word (one word boundary in front of every phrase lets the engine skip positions fast)
+NOT_MENTIONS = {
+    word: re.compile(r"\b(?:%s)" % "|".join(p.removeprefix(r"\b") for p, w in config.NOT_MENTIONS.items() if w == word), re.I)
+    for word in dict.fromkeys(config.NOT_MENTIONS.values())
+}
+
+
+def ordinary_phrases(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each phrase of config.NOT_MENTIONS in the text."""
+    lowered = text.lower()
+    return [m.span() for word, pattern in NOT_MENTIONS.items() if word in lowered for m in pattern.finditer(text)]
 
 
 def label_variants(label: str) -> set[str]:
@@ -71,8 +80,8 @@ def _joined_to_a_longer_name(doc: Doc, start: int, end: int) -> bool:
 
 # "lung, breast and " before "prostate cancers": a list of single words ended by and/or
 _COORDINATED_WORDS = re.compile(r"(?:\b[A-Za-z][A-Za-z-]*,\s+)*\b[A-Za-z][A-Za-z-]*,?\s+(?:and|or)\s+$")
-_VERSIONED = re.compile(r"([A-Za-z][A-Za-z0-9]*[A-Za-z])-v?\d+(?:\.\d+)*[a-z]?")
-_DETECT_FORMS = frozenset(("detect", "detects", "detecting", "detected"))
+_VERSIONED = re.compile(r"(?<![\w\-])([A-Za-z][A-Za-z0-9]*[A-Za-z])-v?\d+(?:\.\d+)*[a-z]?(?![\w\-])")
+_DETECT_FORMS = re.compile(r"\b[Dd]etect(?:s|ing|ed)?\b")
 _MODEL_SIZE = re.compile(r"\d+(?:\.\d+)?[BM]")  # 8B, 1.5B, 350M parameters
 
 
@@ -120,7 +129,7 @@ class OntologyMatcher:
         strings = doc.vocab.strings
         by_type: dict[str, list[Span]] = {kind: [] for kind in ENTITY_TYPES}
         matches = list(self.norm_matcher(doc)) + list(self.exact_matcher(doc))
-        ordinary = [m.span() for m in NOT_MENTIONS.finditer(text_of(doc))]
+        ordinary = ordinary_phrases(text_of(doc))
         for match_id, start, end in sorted(matches, key=lambda m: (m[1], -m[2], strings[m[0]])):
             iri = strings[match_id]
             kind = self.ontology[iri].type
@@ -180,13 +189,11 @@ class OntologyMatcher:
         ("Claude-3.5", "Qwen-2"): the known model, under that name."""
         taken = {i for span in spans for i in range(span.start, span.end)}
         found = []
-        for token in doc:
-            version = _VERSIONED.fullmatch(token.text)
-            if token.i in taken or not version:
-                continue
+        for version in _VERSIONED.finditer(text_of(doc)):  # the text, not Token objects: see tokens.py
             concepts = self.ontology.lookup(version.group(1), "model")
-            if concepts:
-                found.append(Span(doc, token.i, token.i + 1, label="model", kb_id=concepts[0].iri))
+            span = doc.char_span(*version.span()) if concepts else None
+            if span is not None and not taken & set(range(span.start, span.end)):
+                found.append(Span(doc, span.start, span.end, label="model", kb_id=concepts[0].iri))
         return found
 
     def _detection_verbs(self, doc: Doc, spans: list[Span]) -> list[Span]:
@@ -198,9 +205,12 @@ class OntologyMatcher:
             return []
         starts = {span.start for span in spans if span.label_ == "disease"}
         tasks = {span.start for span in spans if span.label_ == "task"}
-        return [Span(doc, token.i, token.i + 1, label="task", kb_id=concepts[0].iri) for token in doc
-                if token.lower_ in _DETECT_FORMS and token.i not in tasks
-                and any(token.i < start <= token.i + 3 for start in starts)]
+        found = []
+        for verb in _DETECT_FORMS.finditer(text_of(doc)):
+            span = doc.char_span(*verb.span())
+            if span is not None and span.start not in tasks and any(span.start < start <= span.start + 3 for start in starts):
+                found.append(Span(doc, span.start, span.end, label="task", kb_id=concepts[0].iri))
+        return found
 
     def _elided_diseases(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """A disease for each word of a list before a disease's head noun that makes one with it:
@@ -211,7 +221,8 @@ class OntologyMatcher:
             head = re.search(r"\b(cancers?|carcinomas?|tumou?rs?|fractures?|diseases?)$", span.text, re.I)
             if span.label_ != "disease" or not head:
                 continue
-            listed = _COORDINATED_WORDS.search(text[: span.start_char])
+            window = max(0, span.start_char - 120)  # a list of a few words, not the whole text before
+            listed = _COORDINATED_WORDS.search(text, window, span.start_char)
             if not listed:
                 continue
             offset = listed.start()
