@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.text import normalize_title
 
-CASES_PER_FORMAT = 40
+CASES_PER_FORMAT = 24
 TOPICS = ["lung nodules", "brain tumours", "liver lesions", "retinal images", "knee radiographs"]
 TITLES = [f"Fuzzed paper {n} on {topic}" for n, topic in enumerate(TOPICS, 1)]
 ABSTRACTS = [f"We study {topic} with a network and report a Dice of 0.8{n}." for n, topic in enumerate(TOPICS, 1)]
