@@ -42,6 +42,8 @@ CASES = [
      {"mitral valve", "pericardium", "pulmonary artery"}, set()),
     ("Fractures of the clavicle, humerus and tibia were detected on radiographs.", "organ", {"clavicle", "humerus", "tibia"}, set()),
     ("Polyps were found in 400 colonoscopy videos.", "organ", {"colon"}, set()),
+    ("We combine stained slides with structured data and billing codes.", "modality",
+     {"histopathology", "tabular clinical data"}, set()),
     ("We propose benchmarks named RetOxford and RetParis, built on the retrieval datasets, ROxfordX and RParisX.", "dataset",
      {"RetOxford", "RetParis", "ROxfordX", "RParisX"}, set()),
     ("Results in the Multi-Modal FaceSetHQ and the Cityscapes dataset improve.", "dataset", {"FaceSetHQ"}, set()),
