@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from kg.ontology import Ontology
 from kg.records import Entity, LinkedMention, Relation
-from kg.relations import NO_EVIDENCE, Evidence, evidence_of
+from kg.relations import RelationSet, evidence_of
 from kg.text import label_key
 
 FOUNDATION_MODEL = "foundation-model"  # the last part of the family's IRI
@@ -27,16 +27,11 @@ FOUNDATION_MODEL = "foundation-model"  # the last part of the family's IRI
 def find_families(mentions: list[tuple[LinkedMention, Entity]], introduced: Iterable[Entity], roles: dict[str, str],
                   relations: Iterable[Relation], ontology: Ontology) -> list[Relation]:
     """The IN_FAMILY relations of the paper's models, with their evidence."""
-    found: dict[tuple[str, str], Relation] = {}
-
-    def add(model: str, family: str, confidence: float, evidence: Evidence = NO_EVIDENCE, source: str = "text") -> None:
-        if (model, family) not in found or found[(model, family)].confidence < confidence:
-            found[(model, family)] = Relation(model, "IN_FAMILY", family, confidence, *evidence, source)
-
+    found = RelationSet()
     models = {entity.id: entity for _, entity in mentions if entity.type == "model"}
     for model in models:
         for family in _families_of(model, ontology):
-            add(model, family, 1.0, source="ontology")
+            found.add(model, "IN_FAMILY", family, 1.0, source="ontology")
     first = {}
     for item, entity in mentions:
         first.setdefault(entity.id, evidence_of(item.mention))
@@ -47,14 +42,14 @@ def find_families(mentions: list[tuple[LinkedMention, Entity]], introduced: Iter
         bases += [(proposed[0], model, first[model]) for model in models if roles.get(model) == "base"]
     for model, base, evidence in bases:
         for family in _inherited(base, ontology):
-            add(model, family, 0.6, evidence)
+            found.add(model, "IN_FAMILY", family, 0.6, evidence)
     introduced_ids = {entity.id for entity in introduced if entity.type == "model"}
     pattern = _family_names(ontology)
     for item, entity in mentions:
         if entity.id in introduced_ids and pattern is not None:
             for family in _called(item, pattern, ontology):
-                add(entity.id, family, 0.8, evidence_of(item.mention))
-    return list(found.values())
+                found.add(entity.id, "IN_FAMILY", family, 0.8, evidence_of(item.mention))
+    return found.relations()
 
 
 def _families_of(model: str, ontology: Ontology) -> list[str]:
@@ -64,15 +59,7 @@ def _families_of(model: str, ontology: Ontology) -> list[str]:
 
 def _is_foundation(family: str, ontology: Ontology) -> bool:
     """Whether the family is "foundation model" or one under it."""
-    seen, todo = set(), [family]
-    while todo:
-        iri = todo.pop()
-        if iri.rstrip("/").rsplit("/", 1)[-1] == FOUNDATION_MODEL:
-            return True
-        if iri not in seen and iri in ontology.concepts:
-            seen.add(iri)
-            todo.extend(ontology[iri].broader)
-    return False
+    return any(iri.rstrip("/").rsplit("/", 1)[-1] == FOUNDATION_MODEL for iri in (family, *ontology.ancestors(family)))
 
 
 def _inherited(base: str, ontology: Ontology) -> list[str]:

@@ -106,17 +106,20 @@ def link_mentions(mentions: Iterable[Mention], linker: Linker) -> list[LinkedMen
     return [linked for mention in mentions if (linked := linker.link(mention)) is not None]
 
 
+# the concepts of config.ORGAN_NAMING_MODALITIES and ORGAN_NAMING_DISEASES
+_ORGAN_NAMING = frozenset([*(config.CONCEPT_NAMESPACE + "modality/" + slug for slug in config.ORGAN_NAMING_MODALITIES),
+                           *(config.CONCEPT_NAMESPACE + "disease/" + slug for slug in config.ORGAN_NAMING_DISEASES)])
+
+
 def with_implied_organs(linked: list[LinkedMention], ontology: Ontology) -> list[LinkedMention]:
     """The linked mentions, each mention of a modality or disease whose name says its organ
     (see config.ORGAN_NAMING_MODALITIES and ORGAN_NAMING_DISEASES) followed by a mention of
     that organ on the same words, unless the paper names the organ itself."""
-    naming = {config.CONCEPT_NAMESPACE + "modality/" + slug for slug in config.ORGAN_NAMING_MODALITIES}
-    naming |= {config.CONCEPT_NAMESPACE + "disease/" + slug for slug in config.ORGAN_NAMING_DISEASES}
     named = {item.entity_id for item in linked if item.mention.type == "organ"}
     result = []
     for item in linked:
         result.append(item)
-        if item.entity_id not in naming:
+        if item.entity_id not in _ORGAN_NAMING:
             continue
         for fact, organ in ontology[item.entity_id].facts:
             if fact == "organ" and organ in ontology.concepts and organ not in named:

@@ -116,6 +116,24 @@ def evidence_of(mention: Mention) -> Evidence:
     return mention.field, mention.sentence_start, mention.sentence_end
 
 
+class RelationSet:
+    """The relations found so far, one per (subject, predicate, object): the most confident."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, str, str], Relation] = {}
+
+    def add(self, subject: str, predicate: str, target: str, confidence: float, evidence: Evidence = NO_EVIDENCE,
+            source: str = "text") -> None:
+        if predicate not in EDGE_TYPES:
+            raise ValueError(f"{predicate!r} is not an edge type of the graph's schema (kg.graph.EDGE_TYPES)")
+        key = (subject, predicate, target)
+        if subject != target and (key not in self._found or self._found[key].confidence < confidence):
+            self._found[key] = Relation(subject, predicate, target, round(confidence, 2), *evidence, source)
+
+    def relations(self) -> list[Relation]:
+        return list(self._found.values())
+
+
 def find_relations(
     paper: Paper,
     mentions: list[tuple[LinkedMention, Entity]],
@@ -124,16 +142,8 @@ def find_relations(
     ontology: Ontology,
 ) -> list[Relation]:
     """Every relation the paper's text and the ontology support, with evidence and confidence."""
-    relations: dict[tuple[str, str, str], Relation] = {}
-
-    def add(subject: str, predicate: str, target: str, confidence: float, evidence: Evidence = NO_EVIDENCE,
-            source: str = "text"):
-        if predicate not in EDGE_TYPES:
-            raise ValueError(f"{predicate!r} is not an edge type of the graph's schema (kg.graph.EDGE_TYPES)")
-        key = (subject, predicate, target)
-        if subject != target and (key not in relations or relations[key].confidence < confidence):
-            relations[key] = Relation(subject, predicate, target, round(confidence, 2), *evidence, source)
-
+    found = RelationSet()
+    add = found.add
     first_sentence: dict[str, Evidence] = {}  # the evidence of an introduction: the name's first sentence
     for item, entity in mentions:
         first_sentence.setdefault(entity.id, evidence_of(item.mention))
@@ -146,7 +156,7 @@ def find_relations(
             add(paper.id, "STUDIES", entity.id, item.score, evidence_of(item.mention))
     _sentence_relations(mentions, add, ontology)
     _ontology_relations(mentions, ontology, add)
-    return list(relations.values())
+    return found.relations()
 
 
 def with_evaluations(relations: list[Relation], evaluations: Iterable[Evaluation]) -> list[Relation]:

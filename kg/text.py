@@ -146,7 +146,8 @@ _LATEX_SYMBOLS = {
 _LATEX_FORMATTING = ("emph", "textit", "textbf", "texttt", "textsc", "textrm", "mathrm", "mathbf", "mathit", "text")
 _LATEX_COMMAND = re.compile(r"\\([A-Za-z]+(?![A-Za-z])|[%&_#$])")
 _LATEX_ACCENT = re.compile(r"\\([`'\"^~])(?:\{([A-Za-z])\}|([A-Za-z]))")
-_ACCENT_MARKS = {"'": "\u0301", "`": "\u0300", '"': "\u0308", "^": "\u0302", "~": "\u0303"}
+# the combining mark of each LaTeX accent command (\' \` \" \^ \~ \c), for plain_text and BibTeX
+LATEX_ACCENT_MARKS = {"'": "\u0301", "`": "\u0300", '"': "\u0308", "^": "\u0302", "~": "\u0303", "c": "\u0327"}
 _LATEX_GROUP = re.compile(r"\{([^{}\s]{0,40})\}")
 _INLINE_MATH = re.compile(r"\$([^$]{1,60})\$")
 
@@ -162,7 +163,7 @@ def plain_text(text: str) -> str:
     """
     if not any(char in text for char in "\\{$"):
         return text
-    text = _LATEX_ACCENT.sub(lambda m: unicodedata.normalize("NFC", (m.group(2) or m.group(3)) + _ACCENT_MARKS[m.group(1)]), text)
+    text = _LATEX_ACCENT.sub(lambda m: unicodedata.normalize("NFC", (m.group(2) or m.group(3)) + LATEX_ACCENT_MARKS[m.group(1)]), text)
 
     def command(match: re.Match) -> str:
         name = match.group(1)

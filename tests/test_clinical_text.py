@@ -8,10 +8,18 @@ from kg.analysis import shared_analyzer
 from kg.papers import make_paper
 
 
+def analysis(abstract: str, title: str = "A study"):
+    """The analysis of one paper with the shipped ontology."""
+    return next(shared_analyzer().analyze([make_paper(title=title, abstract=abstract, given_id="p")]))
+
+
+def found_entities(abstract: str, title: str = "A study") -> dict[str, list[dict]]:
+    """The entities of the paper's record, by type."""
+    return analysis(abstract, title).to_record()["entities"]
+
+
 def entities(abstract: str) -> dict[str, set[str]]:
-    paper = make_paper(title="A study", abstract=abstract, given_id="p")
-    record = next(shared_analyzer().analyze([paper])).to_record()
-    return {kind: {entity["name"] for entity in found} for kind, found in record["entities"].items()}
+    return {kind: {entity["name"] for entity in found} for kind, found in found_entities(abstract).items()}
 
 
 # sentence, type, names it must give, names it must not give
@@ -81,11 +89,10 @@ def test_clinical_and_recent_text(abstract, kind, present, absent):
 
 
 def test_an_implied_organ_is_shown_by_the_words_of_its_modality():
-    paper = make_paper(title="Polyp detection", abstract="We collected colonoscopy videos.", given_id="p")
-    analysis = next(shared_analyzer().analyze([paper]))
-    (organ,) = [item for item in analysis.linked if item.mention.type == "organ"]
+    analyzed = analysis("We collected colonoscopy videos.", title="Polyp detection")
+    (organ,) = [item for item in analyzed.linked if item.mention.type == "organ"]
     assert (organ.name, organ.method, organ.mention.text) == ("colon", "implied", "colonoscopy")
-    (entity,) = [entity for entity in analysis.entities if entity.type == "organ"]
+    (entity,) = [entity for entity in analyzed.entities if entity.type == "organ"]
     assert entity.aliases == ()  # "colonoscopy" is no name of the colon
 
 
@@ -99,20 +106,17 @@ def test_latex_in_an_abstract_is_stored_as_plain_text():
     ("Our method ranked first in the KiTS19 Challenge.", "dataset", "KiTS19", "KiTS19 Challenge"),
 ])
 def test_a_size_or_the_word_challenge_after_a_name_is_part_of_it(abstract, kind, name, alias):
-    paper = make_paper(title="A study", abstract=abstract, given_id="p")
-    found = next(shared_analyzer().analyze([paper])).to_record()["entities"][kind]
+    found = found_entities(abstract)[kind]
     assert [(entity["name"], entity["aliases"]) for entity in found] == [(name, [alias])]
 
 
 def test_a_number_after_a_name_that_is_no_size_stays_out_of_it():
-    paper = make_paper(title="A study", abstract="We fine-tune Llama 3 8 times on the KiTS19 challenge data.", given_id="p")
-    record = next(shared_analyzer().analyze([paper])).to_record()["entities"]
+    record = found_entities("We fine-tune Llama 3 8 times on the KiTS19 challenge data.")
     assert [entity["aliases"] for entity in record["model"] + record["dataset"]] == [["Llama 3"], ["KiTS19"]]
 
 
 def test_a_name_written_with_to_and_with_2_is_one_entity():
-    paper = make_paper(title="A study", abstract="We compare Text-to-CT with Text2CT.", given_id="p")
-    (model,) = next(shared_analyzer().analyze([paper])).to_record()["entities"]["model"]
+    (model,) = found_entities("We compare Text-to-CT with Text2CT.")["model"]
     assert set(model["aliases"]) == {"Text-to-CT", "Text2CT"}
 
 
@@ -125,6 +129,5 @@ def test_a_name_written_with_to_and_with_2_is_one_entity():
     ("Ember Era: A Comprehensive Survey of State Space Models", "We review 200 papers.", "model", set(), {"Ember Era"}),
 ])
 def test_a_name_a_paper_gives_what_it_introduces(title, abstract, kind, present, absent):
-    paper = make_paper(title=title, abstract=abstract, given_id="p")
-    found = {entity["name"] for entity in next(shared_analyzer().analyze([paper])).to_record()["entities"][kind]}
+    found = {entity["name"] for entity in found_entities(abstract, title)[kind]}
     assert present <= found and not (absent & found), found

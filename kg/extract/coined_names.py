@@ -99,10 +99,25 @@ def defined_names(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _places(text: str, name: str) -> list[re.Match]:
+    """Each place `text` writes `name` as a whole word."""
+    return list(re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text))
+
+
+def _without_inside(spans: list[Span], known: list[tuple[int, int]], places: list[tuple[int, int]],
+                    keep: tuple[str, ...] = ()) -> tuple[list[Span], list[tuple[int, int]]]:
+    """The spans and known places less the mentions inside any of `places` (but those of the
+    labels in `keep`): parts of a longer name, no mentions of their own."""
+    inside = {(o.start_char, o.end_char) for o in spans
+              if o.label_ not in keep and any(a <= o.start_char and o.end_char <= b for a, b in places)}
+    return ([o for o in spans if (o.start_char, o.end_char) not in inside or o.label_ in keep],
+            [place for place in known if place not in inside])
+
+
 def _every_place(doc: Doc, name: str, known: list[tuple[int, int]], occurrences: dict[str, list[Span]]) -> None:
     """Add each place the text names `name` (a whole word, not inside a known mention) to its
     occurrences and to the known places."""
-    for other in re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text_of(doc)):
+    for other in _places(text_of(doc), name):
         span = doc.char_span(other.start(), other.end(), alignment_mode="expand")
         if span is None or any(a < other.end() and other.start() < b for a, b in known):
             continue
@@ -211,16 +226,10 @@ def find_coined_names(doc: Doc, ontology: Ontology) -> Doc:
         name = text_of(doc)[start:end]
         if (start, end) in introduced and " " in name:
             # "SAM3" in the "Medical SAM3" a paper introduces is part of the name wherever it is written
-            places = [m.span() for m in re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text_of(doc))]
-            inside = {(o.start_char, o.end_char) for o in spans if any(a <= o.start_char and o.end_char <= b for a, b in places)}
-            spans = [o for o in spans if (o.start_char, o.end_char) not in inside]
-            known = [place for place in known if place not in inside]
+            spans, known = _without_inside(spans, known, [m.span() for m in _places(text_of(doc), name)])
         # "Dental" in "the Tufts Dental Database" is part of the name, not a mention of its own
         if TITLED_HEAD.search(name):
-            inner = {(o.start_char, o.end_char) for o in spans
-                     if start <= o.start_char and o.end_char <= end and o.label_ not in ("model", "dataset")}
-            spans = [o for o in spans if (o.start_char, o.end_char) not in inner or o.label_ in ("model", "dataset")]
-            known = [place for place in known if place not in inner]
+            spans, known = _without_inside(spans, known, [(start, end)], keep=("model", "dataset"))
         if any(a < end and start < b for a, b in known):
             continue
         _every_place(doc, text_of(doc)[start:end], known, occurrences)

@@ -16,7 +16,7 @@ from kg import config
 from kg.formats.lines import oversized_message, utf8_problem
 from kg.papers import make_paper
 from kg.records import BadInput, BadRecord, Paper, Skipped
-from kg.text import month_number
+from kg.text import LATEX_ACCENT_MARKS, month_number
 
 _ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
 # Where reading goes on after a damaged entry: the next entry that starts a line.
@@ -31,7 +31,6 @@ _ACCENT = re.compile(r"\\([`'\"^~c])\s*\{?\s*([A-Za-z])\}?")
 _ESCAPE = re.compile(r"\\([&%$#_{}])")
 _MACRO = re.compile(r"\\(?:emph|textit|textbf|mathrm|text)\s*")
 _AND = re.compile(r"\s+and\s+")
-_ACCENTS = {"'": "\u0301", "`": "\u0300", '"': "\u0308", "^": "\u0302", "~": "\u0303", "c": "\u0327"}
 
 
 class _Malformed(Exception):
@@ -49,7 +48,7 @@ def clean_latex(text: str) -> str:
     'Segment Anything in München & 95% Dice'
     """
     if "\\" in text:
-        text = _ACCENT.sub(lambda m: unicodedata.normalize("NFC", m.group(2) + _ACCENTS[m.group(1)]), text)
+        text = _ACCENT.sub(lambda m: unicodedata.normalize("NFC", m.group(2) + LATEX_ACCENT_MARKS[m.group(1)]), text)
         text = _MACRO.sub("", _ESCAPE.sub(r"\1", text))
     text = text.replace("{", "").replace("}", "").replace("~", " ").replace("--", "\u2013")
     return " ".join(text.split())
