@@ -175,7 +175,7 @@ class _Reading:
                 return earlier[-1]
             if subject:
                 return subject
-            if found == "own" and not subject:
+            if found == "own":
                 return None  # "our temporal model, built on ResNet-50, achieves": a model the paper does not name
         for candidates in ([m for m in self.free_models if m[0] >= end and m[1] <= ce],
                            [m for m in self.free_models if m[1] <= start][::-1],
