@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.extract import build_pipeline, extract_mentions
+from kg.extract.sections import find_sections
 from kg.families import find_families
 from kg.link import Linker, link_mentions, reported_entities, with_implied_organs
 from kg.ontology import Ontology, load_ontology
@@ -36,7 +37,8 @@ def analyze_paper(paper: Paper, mentions: Iterable[Mention], linker: Linker) -> 
     relations += find_families(pairs, introduced, roles, relations, linker.ontology)
     return PaperAnalysis(paper, tuple(linked), tuple(entities), tuple(entity.id for entity in introduced),
                          tuple(results), tuple(relations), tuple(sorted(roles.items())), tuple(evaluations),
-                         tuple(sorted((entity_id, *place) for entity_id, place in places.items())))
+                         tuple(sorted((entity_id, *place) for entity_id, place in places.items())),
+                         find_sections(paper.abstract))
 
 
 class Analyzer:

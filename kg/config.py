@@ -84,7 +84,9 @@ NOT_MENTIONS = {
     r"\bjoint(?:ly)?[- ](?!(?:space|replacement|pain|disease|effusion|injur)\w*)[a-z]+": "joint",
     r"\b(?:sub-)?pathologies\b": "patholog",
     r"\b(?:multiple|several|various|different|common|thoracic|chest|cardiac|clinical|diverse)\s+pathology\b": "patholog",
-    r"\bsensitiv(?:ity|e) (?:to|of)\b(?!\s*(?:about|around|over|up to|~|≈)?\s*\d)": "sensitiv",  # "a sensitivity of 82%" is one
+    # a quality ("sensitive to noise"), unless the sentence gives it a value: "a sensitivity of
+    # 82%", "the sensitivity of radiologists was 0.88"
+    r"\bsensitiv(?:ity|e) (?:to|of)\b(?![^.;!?]*?\d(?:\.\d|\s?%))": "sensitiv",
     r"\bprecision (?:medicine|oncology|health)\b": "precision",
     # a quality of a procedure or a measurement, not the metric
     r"\b(?:surgical|spatial|temporal|numerical|numeric|floating[- ]point|positional|geometric|sub-?millimet(?:er|re)|millimet(?:er|re))[- ]precision\b": "precision",

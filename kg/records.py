@@ -248,6 +248,22 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Section:
+    """One section of a structured abstract: its kind (background, objective, methods,
+    results, conclusion or other), where its heading starts, where its text starts after the
+    heading, and where it ends, as offsets into the abstract."""
+
+    kind: str
+    start: int
+    body_start: int
+    end: int
+
+    def to_dict(self, paper: Paper) -> dict[str, Any]:
+        heading = paper.abstract[self.start:self.body_start].strip().rstrip(":.-–—").strip()
+        return {"kind": self.kind, "heading": heading, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
 class PaperAnalysis:
     """One paper analyzed: its linked mentions, the entities it reports (in order of first
     mention), the ids of those it introduces, its results and its relations, each model's and
@@ -263,6 +279,7 @@ class PaperAnalysis:
     evaluations: tuple[Evaluation, ...] = ()
     # (entity id, field, start) of the mention that shows each model's and data set's role
     role_places: tuple[tuple[str, str, int], ...] = ()
+    sections: tuple[Section, ...] = ()
 
     def to_record(self) -> dict[str, Any]:
         """The paper's extraction record, in the format of the annotation guidelines, with
@@ -286,5 +303,6 @@ class PaperAnalysis:
             "evaluations": [{"model": names[e.model], "dataset": names[e.dataset]} for e in self.evaluations
                             if e.model in names and e.dataset in names],
             "relations": [relation.to_dict(self.paper) for relation in self.relations],
+            "sections": [section.to_dict(self.paper) for section in self.sections],
         }
 

@@ -177,12 +177,14 @@ class _Reading:
                 return subject
             if found == "own":
                 return None  # "our temporal model, built on ResNet-50, achieves": a model the paper does not name
+        if BASELINE_SUBJECT.search(self.text[cs:start]):
+            return None  # "; the sensitivity of radiologists was 0.88"
         for candidates in ([m for m in self.free_models if m[0] >= end and m[1] <= ce],
                            [m for m in self.free_models if m[1] <= start][::-1],
                            [m for m in self.free_models if m[0] >= end]):
             if candidates:
                 return candidates[0][2]
-        if not subject or BASELINE_SUBJECT.search(self.text[cs:start]):
+        if not subject:
             return None
         return subject if subject == self.paper.subject or OWN_SUBJECT.search(self.text) else None
 

@@ -131,3 +131,9 @@ def test_a_name_written_with_to_and_with_2_is_one_entity():
 def test_a_name_a_paper_gives_what_it_introduces(title, abstract, kind, present, absent):
     found = {entity["name"] for entity in found_entities(abstract, title)[kind]}
     assert present <= found and not (absent & found), found
+
+
+def test_a_readers_number_is_a_result_of_its_own_metric_and_no_model():
+    record = analysis("ResNet-50 achieved an AUC of 0.94; the sensitivity of radiologists was 0.88.").to_record()
+    assert [(r["metric"], r["value"], r["model"]) for r in record["results"]] == [
+        ("AUC", "0.94", "ResNet-50"), ("sensitivity", "0.88", None)]

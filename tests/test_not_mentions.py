@@ -30,8 +30,8 @@ EXAMPLES = {
     r"\b(?:sub-)?pathologies\b": ("14 thoracic pathologies", "digital pathology slides"),
     r"\b(?:multiple|several|various|different|common|thoracic|chest|cardiac|clinical|diverse)\s+pathology\b": (
         "it detects thoracic pathology", "computational pathology"),
-    r"\bsensitiv(?:ity|e) (?:to|of)\b(?!\s*(?:about|around|over|up to|~|≈)?\s*\d)": (
-        "robust but sensitive to noise", "a sensitivity of 82% and specificity"),
+    r"\bsensitiv(?:ity|e) (?:to|of)\b(?![^.;!?]*?\d(?:\.\d|\s?%))": (
+        "robust but sensitive to noise", "the sensitivity of radiologists was 0.88"),
     r"\bprecision (?:medicine|oncology|health)\b": ("towards precision medicine", "precision and recall"),
     r"\b(?:mixed|half|full|single|double)[- ]precision\b": ("mixed-precision training", "high precision"),
     r"\b(?:surgical|spatial|temporal|numerical|numeric|floating[- ]point|positional|geometric|sub-?millimet(?:er|re)|millimet(?:er|re))[- ]precision\b": (

@@ -45,7 +45,7 @@ def analysis() -> PaperAnalysis:
 
 def test_to_record_names_every_entity_by_its_id_and_quotes_each_sentence():
     record = analysis().to_record()
-    assert list(record) == ["id", "title", "abstract", "entities", "introduced", "results", "roles", "evaluations", "relations"]
+    assert list(record) == ["id", "title", "abstract", "entities", "introduced", "results", "roles", "evaluations", "relations", "sections"]
     assert record["roles"] == {"datasets": {"Quux": "evaluated"}, "models": {"ZorbNet": "proposed"}}
     assert record["evaluations"] == [{"model": "ZorbNet", "dataset": "Quux"}]
     assert list(record["entities"]) == ["model", "dataset", "modality", "organ", "metric", "task", "disease"]

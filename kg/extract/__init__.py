@@ -45,4 +45,6 @@ def extract_mentions(
     nlp = nlp or build_pipeline()
     texts = ((paper.title + TITLE_BREAK + paper.abstract, paper) for paper in papers)
     for doc, paper in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
-        yield paper, [to_mention(paper, span) for span in doc.spans[MENTIONS]]
+        headings = doc.user_data.get("kg_headings", ())
+        yield paper, [to_mention(paper, span) for span in doc.spans[MENTIONS]
+                      if not any(start <= span.start_char < end for start, end in headings)]

@@ -1,5 +1,6 @@
-"""Sentences: where each starts, as spaCy's sentencizer would set them, with the title as a
-sentence of its own; and the sentence of a span or a token, found by bisection."""
+"""Sentences: where each starts, as spaCy's sentencizer would set them, with the title and
+each heading of a structured abstract as sentences of their own; and the sentence of a span
+or a token, found by bisection."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from spacy.pipeline import Sentencizer
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
+from kg.extract.sections import find_sections
 from kg.extract.tokens import text_of
 
 # the pipeline reads title + TITLE_BREAK + abstract
@@ -22,7 +24,8 @@ _SENTENCE_END_HASHES = frozenset(hash_string(char) for char in Sentencizer.defau
 @Language.component("kg_sentences")
 def split_sentences(doc: Doc) -> Doc:
     """Sentence starts as spaCy's sentencizer sets them (a token after ".", "!" or "?" and
-    any punctuation following it), and the title as a sentence of its own whatever it ends with."""
+    any punctuation following it), and the title and the headings of a structured abstract as
+    sentences of their own whatever they end with."""
     if not len(doc):
         return doc
     rows = doc.to_array([ORTH, IS_PUNCT, IDX]).tolist()
@@ -37,6 +40,13 @@ def split_sentences(doc: Doc) -> Doc:
             seen_end = True
     text = text_of(doc)
     offsets = [row[2] for row in rows]
+    # a structured abstract's headings are sentences of their own
+    abstract_start = text.find(TITLE_BREAK) + len(TITLE_BREAK) if TITLE_BREAK in text else 0
+    headings = [(abstract_start + s.start, abstract_start + s.body_start) for s in find_sections(text[abstract_start:])]
+    for start, body_start in headings:
+        starts += [bisect_left(offsets, start), bisect_left(offsets, body_start)]
+    starts = [index for index in starts if index < len(doc)]
+    doc.user_data["kg_headings"] = headings
     position = text.find(TITLE_BREAK)
     while position != -1:
         index = bisect_left(offsets, position + len(TITLE_BREAK))
