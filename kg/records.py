@@ -123,6 +123,7 @@ class Concept:
     facts: tuple[tuple[str, str], ...] = ()
     definition: str | None = None
     generic: bool = False
+    vocabulary: str | None = None  # the outside vocabulary it comes from ("hpo"), matched by lookup
 
     @property
     def labels(self) -> tuple[str, ...]:

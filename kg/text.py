@@ -22,6 +22,7 @@ GREEK = {
 _GREEK_TABLE = str.maketrans({**GREEK, **{letter.upper(): word for letter, word in GREEK.items()}, "\u2126": "omega"})
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _ACRONYM_PLURAL = re.compile(r"(?<=[A-Z])s$")
+_KEY_GAPS = re.compile(r"[\s\-\u2010-\u2015_.]+")
 
 
 def spell_out_greek(text: str) -> str:
@@ -64,9 +65,11 @@ def label_key(text: str) -> str:
     >>> label_key("Fréchet Inception Distance"), label_key("β-VAE"), label_key("Analysis")
     ('frechetinceptiondistance', 'betavae', 'analysis')
     """
-    text = unicodedata.normalize("NFKD", spell_out_greek(text.lower()))
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return singular_word(re.sub(r"[\s\-\u2010-\u2015_.]+", "", text))
+    text = text.lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", spell_out_greek(text))
+        text = "".join(char for char in text if not unicodedata.combining(char))
+    return singular_word(_KEY_GAPS.sub("", text))
 
 
 def match_key(text: str) -> str:

@@ -19,6 +19,7 @@ from kg import config
 from kg.extract.mentions import MENTIONS, add_mention_attributes
 from kg.extract.sentences import sentence_chars
 from kg.extract.tokens import label_tokenizer, text_of
+from kg.extract.vocabulary import VocabularyIndex
 from kg.ontology import Ontology
 from kg.records import ENTITY_TYPES, KGError
 
@@ -107,13 +108,16 @@ class OntologyMatcher:
         self.ontology: Ontology | None = None
         self.norm_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.exact_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.vocabulary = VocabularyIndex(())
 
     def use_ontology(self, ontology: Ontology) -> None:
         """Match the labels of `ontology`'s concepts of the entity types."""
         if self.ontology is not None:
             raise KGError("this pipeline already matches an ontology; build another pipeline for a second one")
         self.ontology = ontology
-        concepts = [concept for concept in ontology.concepts.values() if concept.type in ENTITY_TYPES]
+        concepts = [concept for concept in ontology.concepts.values()
+                    if concept.type in ENTITY_TYPES and not concept.vocabulary]
+        self.vocabulary = VocabularyIndex(c for c in ontology.concepts.values() if c.type in ENTITY_TYPES and c.vocabulary)
         variants = {concept.iri: [variant for label in (concept.label, *concept.alt_labels, *concept.context_labels)
                                   for variant in label_variants(label)] for concept in concepts}
         make_doc = label_tokenizer(self.nlp, [text for concept in concepts
@@ -129,6 +133,10 @@ class OntologyMatcher:
         strings = doc.vocab.strings
         by_type: dict[str, list[Span]] = {kind: [] for kind in ENTITY_TYPES}
         matches = list(self.norm_matcher(doc)) + list(self.exact_matcher(doc))
+        if len(self.vocabulary):
+            for start, end, iri in self.vocabulary.find(text_of(doc)):
+                if (span := doc.char_span(start, end)) is not None:
+                    matches.append((strings.add(iri), span.start, span.end))
         ordinary = ordinary_phrases(text_of(doc))
         for match_id, start, end in sorted(matches, key=lambda m: (m[1], -m[2], strings[m[0]])):
             iri = strings[match_id]
