@@ -55,16 +55,22 @@ class VocabularyIndex:
         >>> index.find("Bilateral Pleural Effusions and an effusion.")
         [(10, 27, 'x:1'), (35, 43, 'x:2')]
         """
-        words = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
-        found, index = [], 0
-        while index < len(words):
-            most = self.longest.get(words[index][0], 0)
-            for count in range(min(most, len(words) - index), 0, -1):
-                span = words[index:index + count]
-                iri = self.names.get(tuple(word for word, _, _ in span))
-                if iri and all(_GAP.fullmatch(text[a[2]:b[1]]) for a, b in zip(span, span[1:])):
-                    found.append((span[0][1], span[-1][2], iri))
-                    index += count - 1
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a letter whose lower case is longer: offsets would shift
+            lowered = "".join(char.lower()[0] for char in text)
+        words = _WORD.findall(lowered)
+        starts = [i for i, word in enumerate(words) if word in self.longest]
+        if not starts:
+            return []
+        spans = [match.span() for match in _WORD.finditer(lowered)]
+        found, after = [], 0
+        for index in starts:
+            if index < after:
+                continue
+            for count in range(min(self.longest[words[index]], len(words) - index), 0, -1):
+                iri = self.names.get(tuple(words[index:index + count]))
+                if iri and all(_GAP.fullmatch(text, spans[i][1], spans[i + 1][0]) for i in range(index, index + count - 1)):
+                    found.append((spans[index][0], spans[index + count - 1][1], iri))
+                    after = index + count
                     break
-            index += 1
         return found
