@@ -1,5 +1,9 @@
 """The query library: named questions in `kg/data/queries/`, each a Cypher file and a SPARQL file.
 
+The Cypher runs unchanged on the embedded store and on Neo4j where the two dialects agree;
+where they do not (LadybugDB's label(r) is Neo4j's type(r)), a file NAME.neo4j.cypher holds the
+Neo4j form, with the same rows.
+
 A query file starts with a header of comment lines (`//` in Cypher, `#` in SPARQL):
 
     // title: Models evaluated on a dataset
@@ -72,10 +76,16 @@ class Query:
     files: dict[str, Path] = field(default_factory=dict)
     entities: dict[str, str] = field(default_factory=dict)  # parameter -> label, from `entity:` lines
     own: bool = False  # a query file of one's own: it takes parameters its header does not declare
+    # engine -> the file of a Cypher dialect (NAME.neo4j.cypher), where the portable form cannot be written
+    dialects: dict[str, Path] = field(default_factory=dict)
 
-    def text(self, language: str) -> str:
+    def text(self, language: str, engine: str | None = None) -> str:
+        """The query's text in `language`; for Cypher on `engine` ("neo4j"), its dialect file if
+        it has one."""
         if language not in self.files:
             raise KGError(f"query {self.name!r} has no {language} version")
+        if language == "cypher" and engine in self.dialects:
+            return self.dialects[engine].read_text(encoding="utf-8")
         return self.files[language].read_text(encoding="utf-8")
 
     def bind(self, given: dict[str, str], language: str | None = None) -> dict[str, Any]:
@@ -136,9 +146,13 @@ def load_library(folder: Path | None = None) -> dict[str, Query]:
         language = next((lang for lang, ext in LANGUAGES.items() if path.suffix == ext), None)
         if language is None:
             continue
-        query = library.setdefault(path.stem, Query(path.stem))
-        query.files[language] = path
-        parse_header(path.read_text(encoding="utf-8"), query)
+        name, _, engine = path.stem.partition(".")
+        query = library.setdefault(name, Query(name))
+        if engine:
+            query.dialects[engine] = path
+        else:
+            query.files[language] = path
+            parse_header(path.read_text(encoding="utf-8"), query)
     return library
 
 
@@ -231,7 +245,7 @@ def browser_guide(library: dict[str, Query]) -> str:
             f'<pre class="pre-scrollable code runnable">:param {p.name} =&gt; {escape(repr(p.default))}</pre>\n'
             for p in query.parameters.values()
         )
-        body = "\n".join(line for line in query.text("cypher").splitlines() if not line.lstrip().startswith("//"))
+        body = "\n".join(line for line in query.text("cypher", "neo4j").splitlines() if not line.lstrip().startswith("//"))
         slides.append(
             f'<slide class="row-fluid">\n<div class="col-sm-12">\n<h3>{escape(query.title)}</h3>\n'
             f"<p>{escape(query.answers)}</p>\n{params}"

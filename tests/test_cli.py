@@ -126,3 +126,12 @@ def test_neo4j_settings_are_options_with_environment_variables(run_kg, monkeypat
     for option, variable in (("--neo4j-uri", "NEO4J_URI"), ("--neo4j-user", "NEO4J_USERNAME"), ("--neo4j-password", "NEO4J_PASSWORD")):
         assert option in text and variable in text
     assert "hunter2" not in text
+
+
+def test_neo4j_serve_without_java_says_what_to_install(run_kg, small_store, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no java, no mvn
+    monkeypatch.setenv("NEO4J_PASSWORD", "a-password-for-the-test")
+    result = run_kg("neo4j", "serve", "--store", small_store, "--data", tmp_path / "data")
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert "needs `java`" in line and "maven" in line and "docker compose up" in line

@@ -10,6 +10,7 @@ from kg import __version__
 from kg.cli.build import build_command, stats_command, validate_command
 from kg.cli.common import Terminated, reports_errors
 from kg.cli.explore import serve_command, viz_command
+from kg.cli.neo4j import neo4j_group
 from kg.cli.papers import eval_command, extract_command, ingest_command
 from kg.cli.query import load_group, query_command
 
@@ -38,5 +39,5 @@ def main() -> None:
 
 
 for _command in (ingest_command, extract_command, eval_command, build_command, stats_command, validate_command,
-                 load_group, query_command, serve_command, viz_command):
+                 load_group, query_command, serve_command, viz_command, neo4j_group):
     main.add_command(_command)

@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from kg import config
-from kg.cli.common import input_options, output_options, print_rows, report_input, reports_errors, store_option
+from kg.cli.common import (input_options, neo4j_options, output_options, print_rows, report_input, reports_errors,
+                           require_neo4j, store_option)
 from kg.executors import EXECUTORS
 from kg.records import KGError
 
@@ -80,15 +81,19 @@ def build_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool, 
 @output_options
 @click.option("--plot", "plot_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write PNG charts (entities per type, top datasets per modality, papers per year) to this folder.")
+@click.option("--neo4j", "on_neo4j", is_flag=True, help="Count in the Neo4j server of --neo4j-uri too.")
+@neo4j_options
 @reports_errors
-def stats_command(store: Path, output: str, plot_dir: Path | None) -> None:
+def stats_command(store: Path, output: str, plot_dir: Path | None, on_neo4j: bool, neo4j) -> None:
     """Count the nodes of each label and the edges of each type in each store of a build,
-    reading the stores themselves. --csv prints one row per label and type.
+    reading the stores themselves (and, with --neo4j, the Neo4j server the build was loaded
+    into). --csv prints one row per label and type.
 
     \b
     Example:
       kg stats --store graph --json
       kg stats --store graph --plot charts
+      kg stats --store graph --neo4j --neo4j-uri bolt://localhost:7687
     """
     from kg.stores.cypher_store import connect, cypher_counts
     from kg.stores.rdf_store import open_store, rdf_counts
@@ -99,22 +104,34 @@ def stats_command(store: Path, output: str, plot_dir: Path | None) -> None:
 
         for path in write_charts(read_graph(store), plot_dir):
             click.echo(f"wrote {path}", err=True)
+    if on_neo4j:
+        require_neo4j(neo4j)
     cypher_nodes, cypher_edges = cypher_counts(connect(store / "cypher"))
     rdf_nodes, rdf_edges = rdf_counts(open_store(store / "rdf"))
     data = {"cypher": {"nodes": cypher_nodes, "edges": cypher_edges}, "rdf": {"nodes": rdf_nodes, "edges": rdf_edges}}
+    if on_neo4j:
+        from kg.stores.neo4j_loader import connect as connect_neo4j, neo4j_counts
+
+        driver = connect_neo4j(*neo4j)
+        try:
+            neo4j_nodes, neo4j_edges = neo4j_counts(driver)
+        finally:
+            driver.close()
+        data["neo4j"] = {"nodes": neo4j_nodes, "edges": neo4j_edges}
     if output == "json":
         click.echo(json.dumps(data, indent=2))
         return
-    rows = [{"kind": kind[:-1], "name": name, "cypher": data["cypher"][kind].get(name, 0), "rdf": data["rdf"][kind].get(name, 0)}
-            for kind in ("nodes", "edges") for name in sorted(set(data["cypher"][kind]) | set(data["rdf"][kind]))]
+    engines = list(data)
+    rows = [{"kind": kind[:-1], "name": name, **{engine: data[engine][kind].get(name, 0) for engine in engines}}
+            for kind in ("nodes", "edges") for name in sorted(set().union(*(data[e][kind] for e in engines)))]
     if output == "csv":
         print_rows(rows, "csv")
         return
     for kind in ("node", "edge"):
-        click.echo(f"{kind:<14} {'cypher':>8} {'rdf':>8}")
+        click.echo(f"{kind:<14}" + "".join(f" {engine:>8}" for engine in engines))
         for row in rows:
             if row["kind"] == kind:
-                click.echo(f"{row['name']:<14} {row['cypher']:>8} {row['rdf']:>8}")
+                click.echo(f"{row['name']:<14}" + "".join(f" {row[engine]:>8}" for engine in engines))
         click.echo("")
 
 

@@ -99,7 +99,7 @@ def query_command(name, store, lang, params, output, legacy_format, on_neo4j, ne
             raise KGError(f"no query named {name!r}; `kg query --list` shows the library")
         query, lang = library[name], lang or "cypher"
     values = query.bind(params, lang)
-    text = query.text(lang)
+    text = query.text(lang, "neo4j" if on_neo4j else None)
     if on_neo4j:
         uri, user, password = neo4j
         cypher = functools.partial(run_cypher_neo4j, uri=uri, user=user, password=password)

@@ -74,7 +74,8 @@ def connect(uri: str, user: str, password: str, *, attempts: int = 5, wait: floa
 
     if not uri:
         raise KGError("give the Neo4j server: --neo4j-uri or NEO4J_URI (for example bolt://localhost:7687)")
-    driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+    # no notifications: a library query names properties that a small build may not have yet
+    driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), notifications_min_severity="OFF")
     for attempt in range(1, attempts + 1):
         try:
             driver.verify_connectivity()
@@ -102,3 +103,12 @@ def load_into_neo4j(graph: nx.MultiDiGraph, driver, *, database: str | None = No
             if progress:
                 progress(len(rows))
     return sent
+
+
+def neo4j_counts(driver, *, database: str | None = None) -> tuple[dict[str, int], dict[str, int]]:
+    """(nodes per label, edges per type) in the Neo4j server, as `cypher_counts` reads them
+    from the embedded store."""
+    nodes, _, _ = driver.execute_query("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n", database_=database)
+    edges, _, _ = driver.execute_query("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n", database_=database)
+    return (dict(sorted((record["label"], record["n"]) for record in nodes)),
+            dict(sorted((record["type"], record["n"]) for record in edges)))

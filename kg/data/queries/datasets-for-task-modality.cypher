@@ -14,5 +14,5 @@ RETURN d.name AS dataset, u.role AS role, p.id AS paper, p.title AS title,
        CASE WHEN p.doi IS NOT NULL THEN 'https://doi.org/' + p.doi
             WHEN p.arxiv_id IS NOT NULL THEN 'https://arxiv.org/abs/' + p.arxiv_id ELSE p.url END AS link,
        CASE WHEN u.field = 'title' THEN p.title
-            ELSE substring(p.abstract, u.sentence_start + 1, u.sentence_end - u.sentence_start) END AS evidence
+            ELSE right(left(p.abstract, u.sentence_end), u.sentence_end - u.sentence_start) END AS evidence
 ORDER BY dataset, paper

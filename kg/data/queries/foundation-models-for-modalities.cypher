@@ -18,5 +18,5 @@ RETURN DISTINCT m.name AS model, c.name AS covers, u.role AS role, p.id AS paper
        CASE WHEN p.doi IS NOT NULL THEN 'https://doi.org/' + p.doi
             WHEN p.arxiv_id IS NOT NULL THEN 'https://arxiv.org/abs/' + p.arxiv_id ELSE p.url END AS link,
        CASE WHEN u.field = 'title' THEN p.title
-            ELSE substring(p.abstract, u.sentence_start + 1, u.sentence_end - u.sentence_start) END AS evidence
+            ELSE right(left(p.abstract, u.sentence_end), u.sentence_end - u.sentence_start) END AS evidence
 ORDER BY model, covers, paper

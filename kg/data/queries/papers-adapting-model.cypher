@@ -10,7 +10,7 @@ OPTIONAL MATCH (m)-[b:BASED_ON]->(:Model)-[:BASED_ON*0..5]->(:Model)-[:BROADER*0
 WHERE b.paper = p.id
 WITH p, m, u.role AS role,
      CASE WHEN u.field = 'title' THEN p.title
-          ELSE substring(p.abstract, u.sentence_start + 1, u.sentence_end - u.sentence_start) END AS named,
+          ELSE right(left(p.abstract, u.sentence_end), u.sentence_end - u.sentence_start) END AS named,
      min(b.sentence) AS stated
 RETURN p.id AS paper, p.title AS title,
        CASE WHEN p.doi IS NOT NULL THEN 'https://doi.org/' + p.doi

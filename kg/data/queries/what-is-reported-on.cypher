@@ -11,6 +11,6 @@ RETURN DISTINCT d.name AS used, u.role AS role, p.id AS paper, p.title AS title,
             WHEN p.arxiv_id IS NOT NULL THEN 'https://arxiv.org/abs/' + p.arxiv_id ELSE p.url END AS link,
        r.metric AS metric, r.value AS value, r.kind AS kind, r.model AS model, r.dataset AS result_dataset,
        CASE WHEN r IS NULL AND u.field = 'title' THEN p.title
-            WHEN r IS NULL THEN substring(p.abstract, u.sentence_start + 1, u.sentence_end - u.sentence_start)
+            WHEN r IS NULL THEN right(left(p.abstract, u.sentence_end), u.sentence_end - u.sentence_start)
             WHEN r.sentence <> '' THEN r.sentence END AS evidence
 ORDER BY used, paper, metric, value, kind, model, result_dataset, evidence
