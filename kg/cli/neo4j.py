@@ -15,7 +15,12 @@ from kg.records import KGError
 @click.group("neo4j")
 def neo4j_group() -> None:
     """A real Neo4j 5 Community server and Neo4j Browser for a build, started by kg (Java and
-    Maven needed; with Docker, `docker compose up` runs the same)."""
+    Maven needed; with Docker, `docker compose up` runs the same).
+
+    \b
+    Example:
+      NEO4J_PASSWORD=choose-a-password kg neo4j serve --store graph
+    """
 
 
 @neo4j_group.command("serve")
