@@ -2,7 +2,6 @@
 builds, atomic swaps, exports that a second parser reads, SHACL validation and Neo4j loading."""
 
 import json
-import os
 import shutil
 
 import ladybug
@@ -207,22 +206,6 @@ def test_the_neo4j_statements_on_the_embedded_engine(built, tmp_path):
                       {"id": "https://example.org/kg/model/u-net"})
     assert names == [{"name": "U-Net"}]
     assert all("IF NOT EXISTS" in s and "REQUIRE n.id IS UNIQUE" in s for s in constraint_statements())
-
-
-@pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="set NEO4J_URI (and NEO4J_USERNAME, NEO4J_PASSWORD) to test against a real Neo4j")
-def test_load_into_a_real_neo4j(built, run_kg):
-    from kg.stores.neo4j_loader import connect as neo4j_connect
-
-    for _ in range(2):
-        result = run_kg("load", "neo4j", "--store", built)
-        assert result.exit_code == 0, result.stderr
-    driver = neo4j_connect(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
-    with driver.session() as session:
-        papers = session.run("MATCH (p:Paper) RETURN count(p) AS n").single()["n"]
-        mentions = session.run("MATCH (:Paper)-[r:MENTIONS]->() RETURN count(r) AS n").single()["n"]
-    driver.close()
-    expected = stats(run_kg, built)["cypher"]
-    assert papers >= expected["nodes"]["Paper"] and mentions >= expected["edges"]["MENTIONS"]
 
 
 def test_load_neo4j_without_a_server_says_what_to_set(built, run_kg, monkeypatch):

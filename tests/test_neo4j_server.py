@@ -44,6 +44,7 @@ class Served:
     browser_url: str
     guide_url: str
     lines: list[str]
+    data: Path
 
 
 def start_serve(store: Path, data: Path) -> Served:
@@ -64,11 +65,12 @@ def start_serve(store: Path, data: Path) -> Served:
         process.kill()
         raise AssertionError(f"kg neo4j serve did not start: {lines} {process.stderr.read()[-2000:]}")
     return Served(process, f"bolt://localhost:{bolt}", f"http://localhost:{http}/browser/",
-                  f"http://localhost:{http}/kg/guide.html", lines)
+                  f"http://localhost:{http}/kg/guide.html", lines, data)
 
 
 def stop(served: Served) -> int:
-    served.process.send_signal(signal.SIGTERM)
+    if served.process.poll() is None:
+        served.process.send_signal(signal.SIGTERM)
     return served.process.wait(timeout=120)
 
 
@@ -189,3 +191,14 @@ def test_neo4j_browser_draws_a_library_query_in_the_kg_style(neo4j, corpus_store
         "Array.from(document.querySelectorAll('svg g.node text')).map(t => t.textContent)")]
     models = {row["model"] for row in run_cypher(corpus_store, query.text("cypher"), query.bind({}))}
     assert any(caption and any(model.startswith(caption) for model in models) for caption in captions), (captions, models)
+
+
+def test_a_second_serve_on_the_same_data_changes_no_count(neo4j, corpus_store, run_kg):
+    """(Last in this module: it stops the module's server and starts another on its data.)"""
+    before = stats(run_kg, corpus_store, neo4j)["neo4j"]
+    assert stop(neo4j) in (0, 143)
+    again = start_serve(corpus_store, neo4j.data)
+    try:
+        assert stats(run_kg, corpus_store, again)["neo4j"] == before
+    finally:
+        assert stop(again) in (0, 143)
