@@ -67,6 +67,9 @@ FOLD_INTO_NARROWER = ("disease",)
 # how often it may be asked, and how a failed request is retried (with exponential backoff)
 ARXIV_API_URL = os.environ.get("KG_ARXIV_URL", "https://export.arxiv.org/api/query")
 ARXIV_REQUEST_SECONDS = 3.0  # arXiv asks for at most one request every 3 seconds
+PUBMED_API_URL = os.environ.get("KG_PUBMED_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils")
+OPENALEX_API_URL = os.environ.get("KG_OPENALEX_URL", "https://api.openalex.org")
+OPENALEX_REQUEST_SECONDS = 0.1  # OpenAlex allows 10 requests a second
 FETCH_RETRIES = 5
 FETCH_BACKOFF_SECONDS = 2.0
 

@@ -5,24 +5,15 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from kg import config
 from kg.fetch.polite_http import PoliteClient
-from kg.fetch.resumable import ResumableOutput
+from kg.fetch.resumable import FetchSummary, ResumableOutput
 from kg.formats.arxiv import ATOM, paper_from_entry
 from kg.records import KGError, Paper
 
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
-
-
-@dataclass(frozen=True)
-class FetchSummary:
-    papers: int
-    skipped: int
-    requests: int
-    resumed: bool
 
 
 def fetch_arxiv(query: str, out: Path, *, since: str | None = None, limit: int | None = None, page_size: int = 100,

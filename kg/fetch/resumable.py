@@ -8,11 +8,23 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kg.atomic_file import write_atomically
 from kg.records import KGError, Paper
+
+
+@dataclass(frozen=True)
+class FetchSummary:
+    """What a fetch brought: papers written, entries skipped (no title or abstract), requests
+    sent, and whether it went on from an interrupted run."""
+
+    papers: int
+    skipped: int
+    requests: int
+    resumed: bool
 
 
 class ResumableOutput:
