@@ -5,10 +5,6 @@ test reaches outside the machine."""
 from __future__ import annotations
 
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -16,6 +12,7 @@ from kg import config
 from kg.fetch.arxiv import fetch_arxiv
 from kg.fetch.polite_http import PoliteClient
 from kg.records import KGError
+from local_service import serve
 
 # 7 papers, newest first, one a day from 2026-11-27 back to 2026-11-21
 PAPERS = [(f"2611.{i:05d}", f"2026-11-{27 - i:02d}") for i in range(7)]
@@ -34,53 +31,19 @@ def atom_page(start: int, size: int) -> bytes:
             f"<opensearch:startIndex>{start}</opensearch:startIndex>{entries}</feed>").encode()
 
 
-class FakeArxiv:
-    """The server's state: the requests it saw (time, start) and the failures still to give,
-    one per request, before it answers normally ("429", "503", "500", "drop")."""
-
-    def __init__(self):
-        self.requests: list[tuple[float, int]] = []
-        self.failures: list[str] = []
-        self.always: str | None = None  # a failure given to every request from now on
-
-
 @pytest.fixture
 def arxiv_server(monkeypatch):
-    state = FakeArxiv()
+    def answer(path, params):
+        return "application/atom+xml", atom_page(int(params["start"]), int(params["max_results"]))
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            query = parse_qs(urlparse(self.path).query)
-            start, size = int(query["start"][0]), int(query["max_results"][0])
-            state.requests.append((time.monotonic(), start))
-            failure = state.failures.pop(0) if state.failures else state.always
-            if failure == "drop":
-                self.connection.close()  # no answer at all
-                return
-            if failure in ("429", "500", "503"):
-                self.send_response(int(failure))
-                if failure == "429":
-                    self.send_header("Retry-After", "0")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            body = atom_page(start, size)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/atom+xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setattr(config, "ARXIV_API_URL", f"http://127.0.0.1:{server.server_address[1]}/api/query")
-    yield state
+    server, service = serve(monkeypatch, "ARXIV_API_URL", answer, "/api/query")
+    yield service
     server.shutdown()
     server.server_close()
+
+
+def starts(service) -> list[int]:
+    return [int(params["start"]) for _, _, params in service.requests]
 
 
 def quick_client(interval: float = 0.0, retries: int = 3) -> PoliteClient:
@@ -94,7 +57,7 @@ def read_ids(path) -> list[str]:
 def test_pages_are_fetched_in_order_into_a_file_kg_reads(arxiv_server, tmp_path, run_kg):
     out = tmp_path / "new.jsonl"
     summary = fetch_arxiv("cat:eess.IV", out, page_size=3, client=quick_client())
-    assert [start for _, start in arxiv_server.requests] == [0, 3, 6]
+    assert starts(arxiv_server) == [0, 3, 6]
     assert read_ids(out) == [number for number, _ in PAPERS]
     assert (summary.papers, summary.requests, summary.resumed) == (7, 3, False)
     assert not (tmp_path / "new.jsonl.part").exists() and not (tmp_path / "new.jsonl.fetch.json").exists()
@@ -106,7 +69,7 @@ def test_since_stops_at_the_first_older_paper(arxiv_server, tmp_path):
     out = tmp_path / "new.jsonl"
     fetch_arxiv("cat:eess.IV", out, since="2026-11-25", page_size=2, client=quick_client())
     assert read_ids(out) == ["2611.00000", "2611.00001", "2611.00002"]  # the 27th, 26th and 25th
-    assert [start for _, start in arxiv_server.requests] == [0, 2]  # the second page holds an older one
+    assert starts(arxiv_server) == [0, 2]  # the second page holds an older one
 
 
 def test_429_5xx_and_a_dropped_connection_are_retried(arxiv_server, tmp_path):
@@ -118,7 +81,7 @@ def test_429_5xx_and_a_dropped_connection_are_retried(arxiv_server, tmp_path):
 def test_requests_keep_the_least_interval(arxiv_server, tmp_path):
     arxiv_server.failures = ["503"]
     fetch_arxiv("cat:eess.IV", tmp_path / "new.jsonl", page_size=2, client=quick_client(interval=0.2))
-    times = [at for at, _ in arxiv_server.requests]
+    times = [at for at, _, _ in arxiv_server.requests]
     assert len(times) == 5
     assert min(b - a for a, b in zip(times, times[1:])) >= 0.19
 
@@ -133,7 +96,7 @@ def test_an_interrupted_fetch_resumes_where_it_stopped(arxiv_server, tmp_path):
     assert read_ids(tmp_path / "new.jsonl.part") == ["2611.00000", "2611.00001", "2611.00002"]
     arxiv_server.always, arxiv_server.requests = None, []
     summary = fetch_arxiv("cat:eess.IV", out, page_size=3, client=quick_client())
-    assert summary.resumed and [start for _, start in arxiv_server.requests] == [3, 6]
+    assert summary.resumed and starts(arxiv_server) == [3, 6]
     assert read_ids(out) == [number for number, _ in PAPERS]  # each once
 
 
@@ -144,7 +107,7 @@ def test_another_query_starts_afresh(arxiv_server, tmp_path):
         fetch_arxiv("cat:eess.IV", out, page_size=3, client=quick_client(retries=0))
     arxiv_server.always, arxiv_server.requests = None, []
     summary = fetch_arxiv("cat:cs.CV", out, page_size=3, client=quick_client())
-    assert not summary.resumed and arxiv_server.requests[0][1] == 0 and len(read_ids(out)) == 7
+    assert not summary.resumed and starts(arxiv_server)[0] == 0 and len(read_ids(out)) == 7
 
 
 def test_the_command_gives_one_line_when_the_service_keeps_failing(arxiv_server, tmp_path, run_kg, monkeypatch):

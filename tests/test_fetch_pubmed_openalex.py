@@ -5,18 +5,14 @@ takes from the environment. No test reaches outside the machine."""
 from __future__ import annotations
 
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from kg import config
 from kg.fetch.openalex import fetch_openalex
 from kg.fetch.polite_http import PoliteClient
 from kg.fetch.pubmed import fetch_pubmed
 from kg.records import KGError
+from local_service import serve
 
 PMIDS = [str(40000000 + i) for i in range(5)]
 WORKS = [{"id": f"https://openalex.org/W{i}", "title": f"Polyp detection in colonoscopy, work {i}",
@@ -29,52 +25,6 @@ def pubmed_article(pmid: str) -> str:
             f"record {pmid}.</ArticleTitle><Abstract><AbstractText Label=\"PURPOSE\">To detect fractures.</AbstractText>"
             f"<AbstractText Label=\"RESULTS\">The AUC was 0.91 (record {pmid}).</AbstractText></Abstract></Article>"
             f"</MedlineCitation></PubmedArticle>")
-
-
-class Service:
-    """A local server's log of requests (time, path, parameters) and the failures still to give."""
-
-    def __init__(self):
-        self.requests: list[tuple[float, str, dict[str, str]]] = []
-        self.failures: list[str] = []
-        self.always: str | None = None
-
-    def starts(self, path: str, name: str) -> list[str]:
-        return [params.get(name) for _, p, params in self.requests if p.endswith(path)]
-
-
-def serve(monkeypatch, setting: str, answer):
-    """A local server whose answer(path, params) gives (content type, body)."""
-    service = Service()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            url = urlparse(self.path)
-            params = {k: v[0] for k, v in parse_qs(url.query).items()}
-            service.requests.append((time.monotonic(), url.path, params))
-            failure = service.failures.pop(0) if service.failures else service.always
-            if failure == "drop":
-                self.connection.close()
-                return
-            if failure in ("429", "500", "503"):
-                self.send_response(int(failure))
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            kind, body = answer(url.path, params)
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setattr(config, setting, f"http://127.0.0.1:{server.server_address[1]}")
-    return server, service
 
 
 @pytest.fixture
