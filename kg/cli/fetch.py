@@ -45,7 +45,8 @@ def _run(fetch, what: str, since: str | None, limit: int | None, out: Path, prog
 
     from tqdm import tqdm
 
-    with tqdm(unit=" papers", disable=not (sys.stderr.isatty() if progress is None else progress), file=sys.stderr) as bar:
+    # as kg build: no bar where stderr is no terminal, unless --progress says otherwise
+    with tqdm(unit=" papers", disable=None if progress is None else not progress, file=sys.stderr) as bar:
         summary = fetch(what, out, since=since, limit=limit, progress=bar.update)
     resumed = " (resumed)" if summary.resumed else ""
     click.echo(f"fetched {summary.papers} papers into {out}{resumed}; {summary.skipped} entries skipped; "

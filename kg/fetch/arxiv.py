@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kg import config
 from kg.fetch.polite_http import PoliteClient
-from kg.fetch.resumable import FetchSummary, ResumableOutput
+from kg.fetch.resumable import FetchSummary, ResumableOutput, split_papers
 from kg.formats.arxiv import ATOM, paper_from_entry
 from kg.records import KGError, Paper
 
@@ -22,9 +22,10 @@ def fetch_arxiv(query: str, out: Path, *, since: str | None = None, limit: int |
     paper submitted before `since` (an ISO date), after `limit` papers, or at the end."""
     client = client or PoliteClient(config.ARXIV_REQUEST_SECONDS)
     url = config.ARXIV_API_URL
-    output = ResumableOutput(out, {"service": "arxiv", "url": url, "query": query, "since": since, "limit": limit})
+    output = ResumableOutput(out, {"service": "arxiv", "url": url, "query": query, "since": since, "limit": limit},
+                             progress)
     start, skipped = output.position or 0, 0
-    while limit is None or output.count < limit:
+    while output.wants_more:
         body = client.get(url, {"search_query": query, "start": start, "max_results": page_size,
                                 "sortBy": "submittedDate", "sortOrder": "descending"})
         try:
@@ -33,24 +34,15 @@ def fetch_arxiv(query: str, out: Path, *, since: str | None = None, limit: int |
             raise KGError(f"{url}: the answer to start={start} is not an Atom feed ({error})") from None
         entries = feed.findall(f"{ATOM}entry")
         total = int(feed.findtext(f"{OPENSEARCH}totalResults") or 0)
-        papers: list[Paper] = []
-        older = False
-        for number, entry in enumerate(entries, start + 1):
-            paper = paper_from_entry(entry, url, f"entry {number}")
-            if not isinstance(paper, Paper):
-                skipped += 1
-            elif since and paper.published and paper.published < since:
-                older = True
-                break
-            else:
-                papers.append(paper)
-        if limit is not None:
-            papers = papers[:limit - output.count]
+        records = [paper_from_entry(entry, url, f"entry {number}") for number, entry in enumerate(entries, start + 1)]
+        # newest first: the first paper submitted before `since` ends the run
+        older = next((i for i, r in enumerate(records) if isinstance(r, Paper) and since and r.published
+                      and r.published < since), None)
+        papers, unusable = split_papers(records[:older])
+        skipped += unusable
         start += len(entries)
         output.add(papers, start)
-        if progress:
-            progress(len(papers))
-        if older or not entries or start >= total:
+        if older is not None or not entries or start >= total:
             break
     output.finish()
     return FetchSummary(output.count, skipped, client.requests, output.resumed)

@@ -20,21 +20,20 @@ class PoliteClient:
     """GET requests at most one per `interval` seconds, each tried up to `retries` more times."""
 
     def __init__(self, interval: float, *, retries: int | None = None, backoff: float | None = None,
-                 timeout: float = 60, sleep=time.sleep, clock=time.monotonic):
+                 timeout: float = 60):
         self.interval = interval
         self.retries = config.FETCH_RETRIES if retries is None else retries
         self.backoff = config.FETCH_BACKOFF_SECONDS if backoff is None else backoff
         self.timeout = timeout
-        self.sleep, self.clock = sleep, clock
         self._last: float | None = None
         self.requests = 0
 
     def _wait_turn(self) -> None:
         if self._last is not None:
-            wait = self._last + self.interval - self.clock()
+            wait = self._last + self.interval - time.monotonic()
             if wait > 0:
-                self.sleep(wait)
-        self._last = self.clock()
+                time.sleep(wait)
+        self._last = time.monotonic()
 
     def get(self, url: str, params: dict[str, str | int] | None = None) -> bytes:
         """The body of a GET of `url` with `params`; a KGError once the retries are spent."""
@@ -55,7 +54,7 @@ class PoliteClient:
                     reason = getattr(error, "reason", error)
                     raise KGError(f"{url}: {reason or type(error).__name__}") from None
                 delay = None
-            self.sleep(delay if delay is not None else self.backoff * 2**attempt)
+            time.sleep(delay if delay is not None else self.backoff * 2**attempt)
         raise AssertionError("unreachable")
 
 

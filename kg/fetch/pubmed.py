@@ -11,9 +11,9 @@ from pathlib import Path
 
 from kg import config
 from kg.fetch.polite_http import PoliteClient
-from kg.fetch.resumable import FetchSummary, ResumableOutput
+from kg.fetch.resumable import FetchSummary, ResumableOutput, split_papers
 from kg.formats.pubmed import paper_from_article
-from kg.records import KGError, Paper
+from kg.records import KGError
 
 
 def _xml(body: bytes, what: str) -> ET.Element:
@@ -30,7 +30,8 @@ def fetch_pubmed(term: str, out: Path, *, since: str | None = None, limit: int |
     key = os.environ.get("NCBI_API_KEY")
     client = client or PoliteClient(1 / 10 if key else 1 / 3)
     base = config.PUBMED_API_URL.rstrip("/")
-    output = ResumableOutput(out, {"service": "pubmed", "url": base, "term": term, "since": since, "limit": limit})
+    output = ResumableOutput(out, {"service": "pubmed", "url": base, "term": term, "since": since, "limit": limit},
+                             progress)
     common = {"db": "pubmed", "tool": "kg", **({"api_key": key} if key else {})}
     search = {**common, "term": term, "usehistory": "y", "retmax": 0}
     if since:
@@ -49,16 +50,10 @@ def fetch_pubmed(term: str, out: Path, *, since: str | None = None, limit: int |
         articles = page.findall("PubmedArticle")
         if not articles:
             break
-        papers = []
-        for number, article in enumerate(articles, start + 1):
-            paper = paper_from_article(article, base, f"record {number}")
-            if isinstance(paper, Paper):
-                papers.append(paper)
-            else:
-                skipped += 1
+        papers, unusable = split_papers([paper_from_article(article, base, f"record {number}")
+                                         for number, article in enumerate(articles, start + 1)])
+        skipped += unusable
         start += len(articles)
         output.add(papers, start)
-        if progress:
-            progress(len(papers))
     output.finish()
     return FetchSummary(output.count, skipped, client.requests, output.resumed)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kg.atomic_file import write_atomically
-from kg.records import KGError, Paper
+from kg.records import BadInput, KGError, Paper, Skipped
 
 
 @dataclass(frozen=True)
@@ -27,14 +28,25 @@ class FetchSummary:
     resumed: bool
 
 
+def split_papers(records: list[Paper | Skipped | BadInput]) -> tuple[list[Paper], int]:
+    """A page's papers, and how many of its records were no usable paper."""
+    papers = [record for record in records if isinstance(record, Paper)]
+    return papers, len(records) - len(papers)
+
+
 class ResumableOutput:
-    def __init__(self, out: Path, parameters: dict[str, Any]):
+    """The output of one fetch: `parameters` (with its "limit", if any) say which run it is;
+    `progress` is told how many papers each page adds."""
+
+    def __init__(self, out: Path, parameters: dict[str, Any], progress: Callable[[int], None] | None = None):
         self.out = Path(out)
         if self.out.is_dir():
             raise KGError(f"{out}: is a folder; give the file to write")
         self.part = self.out.with_name(self.out.name + ".part")
         self.state_path = self.out.with_name(self.out.name + ".fetch.json")
         self.parameters = parameters
+        self.limit: int | None = parameters.get("limit")
+        self.progress = progress
         self.position: Any = None
         self.count = 0
         self.resumed = False
@@ -52,8 +64,16 @@ class ResumableOutput:
         except (OSError, ValueError):
             return None
 
+    @property
+    def wants_more(self) -> bool:
+        """Whether the run is still short of its limit."""
+        return self.limit is None or self.count < self.limit
+
     def add(self, papers: list[Paper], position: Any) -> None:
-        """Append a page's papers, then record `position` (where the next page starts)."""
+        """Append a page's papers (as many as the limit leaves room for), then record
+        `position` (where the next page starts)."""
+        if self.limit is not None:
+            papers = papers[:self.limit - self.count]
         with open(self.part, "a", encoding="utf-8") as handle:
             for paper in papers:
                 handle.write(json.dumps(paper.to_dict(), ensure_ascii=False) + "\n")
@@ -64,6 +84,8 @@ class ResumableOutput:
         self.position = position
         with write_atomically(self.state_path) as handle:
             json.dump({"parameters": self.parameters, "position": position, "count": self.count, "bytes": size}, handle)
+        if self.progress:
+            self.progress(len(papers))
 
     def finish(self) -> None:
         """Put the complete output in place and forget the run."""
