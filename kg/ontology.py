@@ -104,13 +104,13 @@ class Ontology:
         files = sorted(folder.glob("*.ttl"))
         if not files:
             raise KGError(f"no ontology files (*.ttl) in {folder}")
-        concepts = list(concepts_from_statements(read_turtle(files)))
+        ontology = cls(concepts_from_statements(read_turtle(files)))
         for name in vocabularies:
             if name != "hpo":
                 raise KGError(f"unknown vocabulary {name!r}; kg knows: hpo")
             from kg.phenotypes import load_findings, with_phenotypes
-            concepts = with_phenotypes(concepts, load_findings())
-        return cls(concepts)
+            ontology = cls(with_phenotypes(ontology, load_findings()))
+        return ontology
 
     def __len__(self) -> int:
         return len(self.concepts)

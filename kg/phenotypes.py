@@ -27,6 +27,7 @@ from pathlib import Path
 
 from kg import config
 from kg.atomic_file import write_atomically
+from kg.ontology import Ontology
 from kg.records import Concept, KGError
 from kg.text import label_key
 
@@ -173,15 +174,12 @@ def load_findings(path: Path | None = None) -> list[Finding]:
     return findings
 
 
-def with_phenotypes(concepts: list[Concept], findings: Iterable[Finding]) -> list[Concept]:
-    """`concepts` with the HPO's findings: a term named like a disease concept adds its id to
-    it; a term whose names are all new becomes a disease concept of its own (matched by
-    vocabulary lookup); a term with a name that is another concept's label is left out."""
-    owner = defaultdict(set)
-    for concept in concepts:
-        for label in concept.labels:
-            owner[label_key(label)].add(concept.iri)
-    by_iri = {concept.iri: concept for concept in concepts}
+def with_phenotypes(ontology: Ontology, findings: Iterable[Finding]) -> list[Concept]:
+    """The ontology's concepts with the HPO's findings: a term named like a disease concept
+    adds its id to it; a term whose names are all new becomes a disease concept of its own
+    (matched by vocabulary lookup); a term with a name that is another concept's label is left
+    out."""
+    owner, by_iri = ontology.by_label, ontology.concepts
     extra_ids: dict[str, list[str]] = defaultdict(list)
     added, taken = [], set()
     for finding in findings:
@@ -199,5 +197,5 @@ def with_phenotypes(concepts: list[Concept], findings: Iterable[Finding]) -> lis
                              label=names[0][0].lower() + names[0][1:], alt_labels=tuple(names[1:]),
                              external_ids=(HPO_IRI + number,), vocabulary="hpo"))
     merged = [replace(c, external_ids=tuple(dict.fromkeys(c.external_ids + tuple(extra_ids[c.iri]))))
-              if c.iri in extra_ids else c for c in concepts]
+              if c.iri in extra_ids else c for c in ontology.concepts.values()]
     return merged + added

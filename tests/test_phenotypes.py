@@ -4,7 +4,7 @@ names are kept, how they join the shipped ontology, and how papers' text finds t
 import pytest
 
 from kg.analysis import shared_analyzer
-from kg.ontology import load_ontology
+from kg.ontology import Ontology, load_ontology
 from kg.papers import make_paper
 from kg import config, phenotypes
 from kg.phenotypes import (HPO_IRI, finding_names, hpo_file, is_finding_name, load_findings, phenotypic_abnormalities,
@@ -103,7 +103,7 @@ def test_a_term_named_like_a_concept_adds_its_id_and_a_new_one_becomes_a_concept
                     .replace("is_a: HP:0000005 ! Mode of inheritance", "is_a: HP:0000118 ! Phenotypic abnormality"),
                     encoding="utf-8")
     own = Concept("https://example.org/kg/disease/pleural-effusion", "disease", "pleural effusion")
-    concepts = with_phenotypes([own], select_findings(read_obo_terms(path)))
+    concepts = with_phenotypes(Ontology([own]), select_findings(read_obo_terms(path)))
     by_iri = {concept.iri: concept for concept in concepts}
     assert by_iri[own.iri].external_ids == (HPO_IRI + "0002202",)
     ascites = by_iri["https://example.org/kg/disease/HP_0000006"]

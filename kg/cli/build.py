@@ -112,11 +112,8 @@ def stats_command(store: Path, output: str, plot_dir: Path | None, on_neo4j: boo
     if on_neo4j:
         from kg.stores.neo4j_loader import connect as connect_neo4j, neo4j_counts
 
-        driver = connect_neo4j(*neo4j)
-        try:
+        with connect_neo4j(*neo4j) as driver:
             neo4j_nodes, neo4j_edges = neo4j_counts(driver)
-        finally:
-            driver.close()
         data["neo4j"] = {"nodes": neo4j_nodes, "edges": neo4j_edges}
     if output == "json":
         click.echo(json.dumps(data, indent=2))

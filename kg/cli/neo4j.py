@@ -62,11 +62,8 @@ def serve_command(store: Path, bolt_port: int, http_port: int, data: Path | None
     with server:
         progress(f"Neo4j started in {time.monotonic() - started:.1f} s (data in {data})")
         started = time.monotonic()
-        driver = connect(server.bolt_uri, "neo4j", password)
-        try:
+        with connect(server.bolt_uri, "neo4j", password) as driver:
             rows = load_into_neo4j(graph, driver)
-        finally:
-            driver.close()
         progress(f"loaded {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges "
                  f"({rows} rows merged) in {time.monotonic() - started:.1f} s")
         click.echo(f"Neo4j Browser: {server.browser_url}?connectURL={quote(server.bolt_uri, safe='')}")

@@ -144,9 +144,6 @@ def load_neo4j_command(store: Path, neo4j, database: str | None) -> None:
     from kg.stores.neo4j_loader import connect, load_into_neo4j
 
     graph = read_graph(store)
-    driver = connect(*neo4j)
-    try:
+    with connect(*neo4j) as driver:
         rows = load_into_neo4j(graph, driver, database=database)
-    finally:
-        driver.close()
     click.echo(f"loaded {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges ({rows} rows merged)", err=True)

@@ -37,7 +37,8 @@ _LABELS = {
     **dict.fromkeys(("key points", "trial registration", "funding", "level of evidence",
                      "limitations", "registration"), "other"),
 }
-_LABEL = "|".join(sorted((re.escape(label).replace(r"\ ", r"\s+") for label in _LABELS), key=len, reverse=True))
+_LONGEST_FIRST = sorted(_LABELS, key=len, reverse=True)
+_LABEL = "|".join(re.escape(label).replace(r"\ ", r"\s+") for label in _LONGEST_FIRST)
 # one label, or several joined by commas, "and", "&" or "/"
 _HEADING = rf"(?:{_LABEL})(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*/\s*)(?:{_LABEL}))*"
 # a heading: the label, then a colon, period or dash, or (no mark) a capitalized word
@@ -53,7 +54,7 @@ def section_kind(label: str) -> str:
     ('methods', 'background')
     """
     words = " ".join(label.lower().split())
-    first = next((known for known in sorted(_LABELS, key=len, reverse=True) if words.startswith(known)), None)
+    first = next((known for known in _LONGEST_FIRST if words.startswith(known)), None)
     return _LABELS[first] if first else "other"
 
 

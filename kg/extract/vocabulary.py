@@ -17,14 +17,14 @@ _WORD = re.compile(r"[^\W_]+")
 _GAP = re.compile(r"\s{1,2}|\s?-\s?|['’]")
 
 
-def _plurals(word: str) -> tuple[str, ...]:
+def _plural(word: str) -> str:
     if word.endswith("y") and not word.endswith(("ay", "ey", "oy")):
-        return (word[:-1] + "ies",)
+        return word[:-1] + "ies"
     if word.endswith("is"):  # thrombosis, thromboses
-        return (word[:-2] + "es",)
+        return word[:-2] + "es"
     if word.endswith(("s", "x", "ch", "sh")):
-        return (word + "es",)
-    return (word + "s",)
+        return word + "es"
+    return word + "s"
 
 
 class VocabularyIndex:
@@ -39,7 +39,7 @@ class VocabularyIndex:
                 words = tuple(word.lower() for word in _WORD.findall(label))
                 if not words:
                     continue
-                for form in (words, *((*words[:-1], plural) for plural in _plurals(words[-1]))):
+                for form in (words, (*words[:-1], _plural(words[-1]))):
                     self.names.setdefault(form, concept.iri)
                     self.longest[form[0]] = max(self.longest.get(form[0], 0), len(form))
 
