@@ -13,19 +13,20 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.extract import build_pipeline, extract_mentions
-from kg.extract.sections import find_sections
 from kg.families import find_families
 from kg.link import Linker, link_mentions, reported_entities, with_implied_organs
 from kg.ontology import Ontology, load_ontology
-from kg.records import Mention, Paper, PaperAnalysis
+from kg.records import Mention, Paper, PaperAnalysis, Section
 from kg.relations import find_introduced, find_relations, with_evaluations
 from kg.results import find_results
 from kg.roles import find_roles
 
 
-def analyze_paper(paper: Paper, mentions: Iterable[Mention], linker: Linker) -> PaperAnalysis:
+def analyze_paper(paper: Paper, mentions: Iterable[Mention], linker: Linker,
+                  sections: tuple[Section, ...] = ()) -> PaperAnalysis:
     """One paper's mentions linked with `linker` (and its ontology), its reported entities,
-    what it introduces, its results and its relations."""
+    what it introduces, its results and its relations; `sections` are its abstract's, as the
+    extraction found them."""
     linked = with_implied_organs(link_mentions(mentions, linker), linker.ontology)
     pairs = reported_entities(linked, linker.ontology)
     entities = list({entity.id: entity for _, entity in pairs}.values())
@@ -38,7 +39,7 @@ def analyze_paper(paper: Paper, mentions: Iterable[Mention], linker: Linker) -> 
     return PaperAnalysis(paper, tuple(linked), tuple(entities), tuple(entity.id for entity in introduced),
                          tuple(results), tuple(relations), tuple(sorted(roles.items())), tuple(evaluations),
                          tuple(sorted((entity_id, *place) for entity_id, place in places.items())),
-                         find_sections(paper.abstract))
+                         sections)
 
 
 class Analyzer:
@@ -59,8 +60,8 @@ class Analyzer:
 
     def analyze(self, papers: Iterable[Paper]) -> Iterator[PaperAnalysis]:
         """Each paper's analysis, in the order of `papers`."""
-        for paper, mentions in extract_mentions(papers, self.nlp):
-            yield analyze_paper(paper, mentions, self.linker)
+        for paper, mentions, sections in extract_mentions(papers, self.nlp):
+            yield analyze_paper(paper, mentions, self.linker, sections)
 
 
 @lru_cache(maxsize=2)

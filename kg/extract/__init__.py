@@ -22,7 +22,7 @@ from kg.extract.mentions import MENTIONS, to_mention
 from kg.extract.sentences import TITLE_BREAK
 from kg.extract.tokens import blank_pipeline
 from kg.ontology import Ontology, load_ontology
-from kg.records import Mention, Paper
+from kg.records import Mention, Paper, Section
 
 __all__ = ["build_pipeline", "extract_mentions", "load_ontology"]
 
@@ -40,11 +40,12 @@ def build_pipeline(ontology: Ontology | None = None) -> Language:
 
 def extract_mentions(
     papers: Iterable[Paper], nlp: Language | None = None, *, batch_size: int = 64
-) -> Iterator[tuple[Paper, list[Mention]]]:
-    """Each paper with the mentions found in its title and abstract."""
+) -> Iterator[tuple[Paper, list[Mention], tuple[Section, ...]]]:
+    """Each paper with the mentions found in its title and abstract, and the sections of its
+    abstract (none for prose); a section's heading holds no mention."""
     nlp = nlp or build_pipeline()
     texts = ((paper.title + TITLE_BREAK + paper.abstract, paper) for paper in papers)
     for doc, paper in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
-        headings = doc.user_data.get("kg_headings", ())
+        headings = doc.user_data["kg_headings"]
         yield paper, [to_mention(paper, span) for span in doc.spans[MENTIONS]
-                      if not any(start <= span.start_char < end for start, end in headings)]
+                      if not any(start <= span.start_char < end for start, end in headings)], doc.user_data["kg_sections"]

@@ -42,11 +42,13 @@ def split_sentences(doc: Doc) -> Doc:
     offsets = [row[2] for row in rows]
     # a structured abstract's headings are sentences of their own
     abstract_start = text.find(TITLE_BREAK) + len(TITLE_BREAK) if TITLE_BREAK in text else 0
-    headings = [(abstract_start + s.start, abstract_start + s.body_start) for s in find_sections(text[abstract_start:])]
+    sections = find_sections(text[abstract_start:])
+    headings = [(abstract_start + s.start, abstract_start + s.body_start) for s in sections]
     for start, body_start in headings:
         starts += [bisect_left(offsets, start), bisect_left(offsets, body_start)]
     starts = [index for index in starts if index < len(doc)]
-    doc.user_data["kg_headings"] = headings
+    doc.user_data["kg_sections"] = sections  # offsets into the abstract
+    doc.user_data["kg_headings"] = headings  # offsets into the doc
     position = text.find(TITLE_BREAK)
     while position != -1:
         index = bisect_left(offsets, position + len(TITLE_BREAK))
