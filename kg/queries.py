@@ -245,7 +245,9 @@ def browser_guide(library: dict[str, Query]) -> str:
             f'<pre class="pre-scrollable code runnable">:param {p.name} =&gt; {escape(repr(p.default))}</pre>\n'
             for p in query.parameters.values()
         )
-        body = "\n".join(line for line in query.text("cypher", "neo4j").splitlines() if not line.lstrip().startswith("//"))
+        # Browser draws the graph form of a question where the library has one
+        engine = "browser" if "browser" in query.dialects else "neo4j"
+        body = "\n".join(line for line in query.text("cypher", engine).splitlines() if not line.lstrip().startswith("//"))
         slides.append(
             f'<slide class="row-fluid">\n<div class="col-sm-12">\n<h3>{escape(query.title)}</h3>\n'
             f"<p>{escape(query.answers)}</p>\n{params}"

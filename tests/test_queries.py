@@ -195,6 +195,8 @@ def test_neo4j_browser_guide_lists_every_query(run_kg, tmp_path):
     html = guide.read_text()
     assert html.count("<slide") == len(LIBRARY) + 1
     assert ":param dataset =&gt; &#x27;MedMNIST&#x27;" in html and "EVALUATED_ON" in html
+    # the Neo4j forms: a graph for Browser to draw where there is one, Neo4j's type(r)
+    assert "RETURN m, e, d, p, x, r, rp, fm, od" in html and "type(r)" in html and "label(r)" not in html
 
 
 # The real corpus, where ../shared/seeds is beside the checkout (skipped elsewhere).
