@@ -61,7 +61,8 @@ def test_load_neo4j_reads_the_store(bare, tmp_path, monkeypatch):
     def fake_connect(uri, user, password):
         seen.update(uri=uri, user=user, password=password)
         return type("Driver", (), {"session": lambda self, database=None: EmbeddedSession(connection),
-                                   "close": lambda self: None})()
+                                   "close": lambda self: None, "__enter__": lambda self: self,
+                                   "__exit__": lambda self, *exc: self.close()})()
 
     monkeypatch.setattr("kg.stores.neo4j_loader.connect", fake_connect)
     monkeypatch.setenv("NEO4J_PASSWORD", "secret")

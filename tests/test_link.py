@@ -72,7 +72,7 @@ def test_the_same_new_name_in_two_papers_is_one_entity(ontology):
     ]
     linker = Linker(ontology)
     ids = []
-    for paper, mentions in extract_mentions(papers, nlp):
+    for paper, mentions, _ in extract_mentions(papers, nlp):
         ids.append({item.entity_id for item in link_mentions(mentions, linker) if item.name.startswith("SAM")})
     shared = ids[0] & ids[1]
     assert new_entity_id("model", "SAM-Med2D") in shared
