@@ -241,16 +241,14 @@ def rdf_as_built(build: Path, scratch: Path, parts: int) -> float:
 
     source = build / "rdf" / "graph.nt"
     size = max(1, source.stat().st_size // max(parts, 1))
-    files = []
+    blocks = []
     with open(source, "rb") as lines:
         while block := lines.read(size):
-            block += lines.readline()  # to the end of the line
-            files.append(scratch / f"{len(files):07d}.nt")
-            files[-1].write_bytes(block)
+            blocks.append(block + lines.readline())  # to the end of the line
     start = time.perf_counter()
-    loader = RdfLoader(scratch / "as-built", keep=False)
-    for file in files:
-        loader.add(file)
+    loader = RdfLoader(scratch / "as-built")
+    for block in blocks:
+        loader.add(block)
     loader.finish()
     return time.perf_counter() - start
 

@@ -29,7 +29,7 @@ PAPERS_FILE = "papers.jsonl"  # the papers a build holds, which the next build i
 # what the manifest of a build made before it said its kind holds
 OLDER_MANIFEST_KEYS = ("kg_version", "papers", "nodes", "edges")
 # what a build writes in its work folder (the Cypher store may leave files named after it)
-WORK_ENTRIES = {PAPERS_FILE, "extraction.jsonl", MANIFEST, "graph.graphml", "rdf", "neo4j", ".parts"}
+WORK_ENTRIES = {PAPERS_FILE, "extraction.jsonl", MANIFEST, "graph.graphml", "rdf", "neo4j", ".parts", "index.sqlite"}
 WORK_PREFIXES = ("cypher", ".papers.sqlite")
 
 

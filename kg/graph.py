@@ -76,6 +76,26 @@ EDGE_TYPES: dict[str, tuple[dict[str, str], tuple[tuple[str, str], ...]]] = {
 EXTRACTOR = f"kg {__version__}"
 
 
+# The units of the graph, in the order every text output holds them (kg/stores/text_outputs.py):
+# each paper (its node, results and the edges from them), then each entity node, then each
+# edge between entities; an update replaces whole units. Keys sort in that order (no id holds
+# a NUL character).
+def paper_key(paper_id: str) -> str:
+    return "1\t" + paper_id
+
+
+def entity_key(iri: str) -> str:
+    return "2\t" + iri
+
+
+def entity_edge_key(start: str, kind: str, end: str) -> str:
+    return "3\t" + "\0".join((start, kind, end))
+
+
+def is_paper_key(key: str) -> bool:
+    return key.startswith("1\t")
+
+
 @dataclass(frozen=True)
 class EntityEdge:
     """An edge between two entities, stated by one paper, with its evidence: the sentence itself
@@ -250,16 +270,28 @@ class EntityGraph:
             if old is None or edge.better_than(old):
                 self.edges[key] = edge
 
+    def units(self) -> Iterator[tuple[str, GraphRows]]:
+        """(key, rows) of every entity node, then every entity edge, in key order."""
+        for iri in sorted(self.entities.ids()):
+            rows = GraphRows()
+            rows.add_node(ENTITY_LABELS[self.entities.type_of(iri)], self._node_row(iri))
+            yield entity_key(iri), rows
+        for start, kind, end in sorted(self.edges):
+            edge, rows = self.edges[(start, kind, end)], GraphRows()
+            rows.add_edge(kind, self._label(start), self._label(end), {"from": start, "to": end, **(edge.properties() if edge else {})})
+            yield entity_edge_key(start, kind, end), rows
+
+    def _node_row(self, iri: str) -> dict[str, Any]:
+        entity, concept = self.entities[iri], self.ontology.concepts.get(iri)
+        return {"id": iri, "name": entity.name, "aliases": list(entity.aliases), "is_new": concept is None,
+                "external_ids": list(concept.external_ids) if concept else []}
+
     def rows(self, batch: int = 50_000) -> Iterator[GraphRows]:
         """Every entity node, then every entity edge, as rows in id order, `batch` at a time
         (a million entities at once would take as much memory again as the graph)."""
         rows = GraphRows()
         for iri in sorted(self.entities.ids()):
-            entity, concept = self.entities[iri], self.ontology.concepts.get(iri)
-            rows.add_node(ENTITY_LABELS[entity.type], {
-                "id": iri, "name": entity.name, "aliases": list(entity.aliases), "is_new": concept is None,
-                "external_ids": list(concept.external_ids) if concept else [],
-            })
+            rows.add_node(ENTITY_LABELS[self.entities.type_of(iri)], self._node_row(iri))
             if len(rows) == batch:
                 yield rows
                 rows = GraphRows()

@@ -73,16 +73,48 @@ class PaperSet:
 
 class PaperSpool(PaperSet):
     """Distinct papers as `PaperSet` keeps them, held in an SQLite file rather than in memory
-    (a build streams a million papers), and read back in id order."""
+    (a build streams a million papers), and read back in id order. The file may hold papers
+    already (a build's index, kg/build_index.py): after `track()`, the spool notes the papers
+    that new copies changed, added or merged away (`changes()`)."""
 
     def __init__(self, path: Path):
         self._db = sqlite3.connect(str(path), isolation_level=None)
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-65536"):
             self._db.execute(f"PRAGMA {pragma}")
-        self._db.execute("CREATE TABLE paper(slot INTEGER PRIMARY KEY, id TEXT, data BLOB)")
-        self._db.execute("CREATE TABLE key(key TEXT PRIMARY KEY, slot INTEGER) WITHOUT ROWID")
-        self._db.execute("CREATE INDEX key_slot ON key(slot)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS paper(slot INTEGER PRIMARY KEY, id TEXT, data BLOB)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS key(key TEXT PRIMARY KEY, slot INTEGER) WITHOUT ROWID")
+        self._db.execute("CREATE INDEX IF NOT EXISTS key_slot ON key(slot)")
+        self._db.execute("CREATE INDEX IF NOT EXISTS paper_id ON paper(id)")
         self._db.execute("BEGIN")
+        self._before: dict[int, Paper | None] | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self._db
+
+    def track(self) -> None:
+        """Note from now on the paper each changed slot held before."""
+        self._before = {}
+
+    def _note(self, slot: int, *, new: bool = False) -> None:
+        if self._before is not None and slot not in self._before:
+            self._before[slot] = None if new else self._load(slot)
+
+    def changes(self) -> tuple[dict[str, Paper], dict[str, Paper]]:
+        """Since `track()`: (the papers as they were, by id, of every paper changed or gone;
+        the papers as they are, by id, of every paper changed or new). A paper whose copies
+        changed nothing is in neither."""
+        before, after = {}, {}
+        for slot, old in (self._before or {}).items():
+            row = self._db.execute("SELECT data FROM paper WHERE slot = ?", (slot,)).fetchone()
+            new = pickle.loads(row[0]) if row else None
+            if old == new:
+                continue
+            if old is not None:
+                before[old.id] = old
+            if new is not None:
+                after[new.id] = new
+        return before, after
 
     def _slots(self, keys: list[str]) -> set[int]:
         found = self._db.execute(f"SELECT DISTINCT slot FROM key WHERE key IN ({','.join('?' * len(keys))})", keys)
@@ -92,12 +124,16 @@ class PaperSpool(PaperSet):
         return pickle.loads(self._db.execute("SELECT data FROM paper WHERE slot = ?", (slot,)).fetchone()[0])
 
     def _insert(self, paper: Paper) -> int:
-        return self._db.execute("INSERT INTO paper(id, data) VALUES (?, ?)", (paper.id, pickle.dumps(paper))).lastrowid
+        slot = self._db.execute("INSERT INTO paper(id, data) VALUES (?, ?)", (paper.id, pickle.dumps(paper))).lastrowid
+        self._note(slot, new=True)
+        return slot
 
     def _put(self, slot: int, paper: Paper) -> None:
+        self._note(slot)
         self._db.execute("UPDATE paper SET id = ?, data = ? WHERE slot = ?", (paper.id, pickle.dumps(paper), slot))
 
     def _move(self, other: int, slot: int) -> None:
+        self._note(other)
         self._db.execute("DELETE FROM paper WHERE slot = ?", (other,))
         self._db.execute("UPDATE key SET slot = ? WHERE slot = ?", (slot, other))
 
@@ -112,5 +148,12 @@ class PaperSpool(PaperSet):
         for (data,) in self._db.execute("SELECT data FROM paper ORDER BY id"):
             yield pickle.loads(data)
 
+    def commit(self) -> None:
+        """Write what was added so far (the spool is one transaction until then)."""
+        self._db.execute("COMMIT")
+        self._db.execute("BEGIN")
+
     def close(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
         self._db.close()

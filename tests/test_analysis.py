@@ -102,6 +102,7 @@ def test_paper_rows_come_from_the_analysis(analyzer, analysis):
 def test_a_build_chunk_can_be_given_a_test_ontology(folder):
     paper = make_paper(title="A study", abstract=SENTENCE, given_id="P")
     chunk = analyze_chunk([paper], exports=(), ontology_dir=folder)
-    record = json.loads(chunk.record_lines)
+    record = chunk.analyses[0].to_record()
+    assert json.loads(chunk.texts[0].segments[1]) == record  # its line of extraction.jsonl
     assert [e["id"] for e in record["entities"]["model"]] == [ZORB]
     assert chunk.nodes["Result"] == 1

@@ -157,7 +157,7 @@ def test_a_failed_build_leaves_the_folder_as_it_was(built, run_kg, tmp_path, mon
     def fail(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("kg.stores.cypher_store.write_cypher_store", fail)
+    monkeypatch.setattr("kg.stores.cypher_store._copy_tables", fail)  # the last step of a build or an update
     extra = tmp_path / "extra.jsonl"
     extra.write_text(json.dumps(EXTRA_PAPER) + "\n")
     result = run_kg("build", extra, "--out", store)

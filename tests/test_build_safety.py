@@ -106,6 +106,7 @@ def test_extending_a_build_with_another_format_keeps_its_papers(run_kg, built, t
 def test_a_first_abstract_over_64_kb_is_still_read_as_json_lines(run_kg, built, tmp_path):
     graph = tmp_path / "graph"
     shutil.copytree(built, graph)
+    (graph / "index.sqlite").unlink()  # as a build made before builds kept an index: its papers.jsonl is read
     papers = read_jsonl(graph / "papers.jsonl")
     papers[0]["abstract"] += " The model is evaluated again." * 2500
     (graph / "papers.jsonl").write_text("".join(json.dumps(paper) + "\n" for paper in papers))
@@ -120,6 +121,7 @@ def test_a_first_abstract_over_64_kb_is_still_read_as_json_lines(run_kg, built, 
 def test_a_build_that_would_hold_fewer_papers_is_refused(run_kg, built, tmp_path, monkeypatch):
     graph = tmp_path / "graph"
     shutil.copytree(built, graph)
+    (graph / "index.sqlite").unlink()  # as a build made before builds kept an index: its papers.jsonl is read
     lines = (graph / "papers.jsonl").read_text().splitlines(keepends=True)
     (graph / "papers.jsonl").write_text(lines[0] + lines[1] + "{broken\n")
     before = files_of(graph)

@@ -22,9 +22,9 @@ ONTOLOGY = FIXTURES / "ontology"
 
 
 def exports(folder: Path) -> dict[str, bytes]:
-    """Every file of a build but the two database folders, by relative path."""
+    """Every file of a build but the two databases and the index, by relative path."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and "cypher" not in p.parts and "oxigraph" not in p.parts}
+            if p.is_file() and "cypher" not in p.parts and "oxigraph" not in p.parts and p.name != "index.sqlite"}
 
 
 def store_contents(folder: Path) -> tuple[list, list]:
@@ -129,7 +129,7 @@ def test_dask_settings_that_cannot_work_are_one_clear_line(run_kg, tmp_path, arg
 def test_exports_can_be_left_out(neo4j_export_store, run_kg, tmp_path):
     """(conftest's neo4j_export_store is `kg build SMALL_INPUTS --exports neo4j`)"""
     assert sorted(p.name for p in neo4j_export_store.iterdir()) == [
-        "cypher", "extraction.jsonl", "manifest.json", "neo4j", "papers.jsonl", "rdf"]
+        "cypher", "extraction.jsonl", "index.sqlite", "manifest.json", "neo4j", "papers.jsonl", "rdf"]
     assert sorted(p.name for p in (neo4j_export_store / "rdf").iterdir()) == ["oxigraph"]
     assert run_kg("stats", "--store", neo4j_export_store).exit_code == 0
     wrong = run_kg("build", *INPUTS, "--out", tmp_path / "other", "--exports", "ttl,pdf")

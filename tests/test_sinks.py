@@ -1,5 +1,6 @@
-"""Each sink of a build (kg/stores/sink.py): its pure encoder on small hand-made rows, read
-back by another parser, and its parts taken on the driver and finished into a build folder."""
+"""Each store and text output of a build: the pure encoders on small hand-made rows, read back
+by another parser; the stores' sinks (kg/stores/sink.py) taking parts and finishing into a
+build folder; the text files written unit by unit (kg/stores/text_outputs.py)."""
 
 import csv
 import io
@@ -10,12 +11,12 @@ import pyarrow.parquet as pq
 import pyoxigraph
 import pytest
 
-from kg.build import SINKS, sinks_for
-from kg.graph import EDGE_TYPES, NODE_PROPERTIES, GraphRows
+from kg.graph import EDGE_TYPES, NODE_PROPERTIES, GraphRows, entity_key, paper_key
 from kg.stores.cypher_store import CypherSink, connect, cypher_counts
-from kg.stores.exports import GraphmlSink, Neo4jCsvSink, neo4j_header, read_graphml
+from kg.stores.exports import neo4j_header, read_graphml
 from kg.stores.rdf_loader import RdfSink
 from kg.stores.rdf_store import KG, paper_iri, statement_iri
+from kg.stores.text_outputs import TextWriter, text_outputs, unit_text
 
 UNET = "https://example.org/kg/model/u-net"
 SDO = "https://schema.org/"
@@ -74,14 +75,19 @@ def test_parquet_parts_read_back_with_the_schema_columns():
     assert mentions.column("score").to_pylist() == [0.75, 0.75] and mentions.column("method").null_count == 2
 
 
-def test_graphml_parts_merged_in_index_order_read_with_networkx(tmp_path):
-    sink = GraphmlSink(tmp_path / "parts")
-    sink.add("0000001", GraphmlSink.encode([paper()]))
-    sink.add("0000000-00001", GraphmlSink.encode([entities()]))  # entities come last, sort first
-    sink.add("0000002", GraphmlSink.encode([GraphRows()]))
-    sink.finish(tmp_path)
+def write_text(folder, exports, *units):
+    """The text outputs of `exports` written from (key, rows) units, in the order given."""
+    outputs = text_outputs(exports)
+    writer = TextWriter(folder, outputs)
+    for key, rows in units:
+        writer.write(unit_text(key, rows, outputs).segments)
+    writer.close()
+
+
+def test_graphml_of_papers_then_entities_reads_with_networkx(tmp_path):
+    write_text(tmp_path, ("graphml",), (paper_key("P1"), paper()), (paper_key("P2"), GraphRows()), (entity_key(UNET), entities()))
     text = (tmp_path / "graph.graphml").read_text()
-    assert text.index(UNET) < text.index('"P1"')
+    assert text.index('"P1"') < text.index(UNET)
     plain = nx.read_graphml(tmp_path / "graph.graphml", force_multigraph=True)
     assert plain.nodes["P1"]["title"] == TITLE and plain.nodes["P1"]["year"] == 2021
     assert plain.nodes[UNET]["aliases"] == '["UNet", "U Net"]'
@@ -90,10 +96,7 @@ def test_graphml_parts_merged_in_index_order_read_with_networkx(tmp_path):
 
 
 def test_neo4j_csvs_follow_neo4j_admin_format(tmp_path):
-    sink = Neo4jCsvSink(tmp_path / "parts")
-    sink.add("0000001", Neo4jCsvSink.encode([paper("P1"), paper("P2")]))
-    sink.add("0000000-00001", Neo4jCsvSink.encode([entities()]))
-    sink.finish(tmp_path)
+    write_text(tmp_path, ("neo4j",), (paper_key("P1"), paper("P1")), (paper_key("P2"), paper("P2")), (entity_key(UNET), entities()))
     models = list(csv.reader(io.StringIO((tmp_path / "neo4j" / "nodes_Model.csv").read_text())))
     assert models == [["id:ID", "name", "aliases:string[]", "is_new:boolean", "external_ids:string[]", ":LABEL"],
                       [UNET, "U-Net", "UNet;U Net", "false", "https://www.wikidata.org/wiki/Q1", "Model"]]
@@ -108,6 +111,22 @@ def test_neo4j_csvs_follow_neo4j_admin_format(tmp_path):
     assert "--nodes=nodes_Paper.csv" in script and '--array-delimiter=";"' in script
 
 
+@pytest.mark.parametrize("fmt, name", [(pyoxigraph.RdfFormat.TURTLE, "graph.ttl"), (pyoxigraph.RdfFormat.JSON_LD, "graph.jsonld")])
+def test_turtle_and_json_ld_hold_the_triples_of_the_n_triples(tmp_path, fmt, name):
+    write_text(tmp_path, ("nt", "ttl", "jsonld"), (paper_key("P1"), paper("P1")), (paper_key("P2"), paper("P2", title="Tab\there")),
+               (entity_key(UNET), entities()))
+    expected = set(pyoxigraph.parse(path=str(tmp_path / "rdf" / "graph.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES))
+    assert len(expected) > 20
+    assert set(pyoxigraph.parse(path=str(tmp_path / "rdf" / name), format=fmt)) == expected
+
+
+def test_the_text_outputs_asked_for(tmp_path):
+    assert [o.path for o in text_outputs(())] == ["papers.jsonl", "extraction.jsonl"]
+    paths = [o.path for o in text_outputs(("nt", "graphml", "neo4j"))]
+    assert paths[:4] == ["papers.jsonl", "extraction.jsonl", "rdf/graph.nt", "graph.graphml"]
+    assert "neo4j/nodes_Paper.csv" in paths and "rdf/graph.ttl" not in paths
+
+
 def test_the_cypher_sink_bulk_loads_its_parts(tmp_path):
     sink = CypherSink(tmp_path / "parts")
     sink.add("0000001", CypherSink.encode([paper("P1"), paper("P2")]))
@@ -118,23 +137,11 @@ def test_the_cypher_sink_bulk_loads_its_parts(tmp_path):
     assert sink.seconds["append cypher"] > 0
 
 
-def test_the_rdf_sink_loads_its_parts_and_writes_the_exports_asked_for(tmp_path):
-    sink = RdfSink(tmp_path / "parts", ("nt", "ttl"))
+def test_the_rdf_sink_loads_its_parts(tmp_path):
+    sink = RdfSink(tmp_path / "parts")
     sink.add("0000001", RdfSink.encode([paper()]))
-    sink.add("0000000-00001", RdfSink.encode([entities()]))
+    sink.add("0000002", RdfSink.encode([entities()]))
     sink.finish(tmp_path)
-    folder = tmp_path / "rdf"
-    assert (folder / "graph.nt").read_bytes() == RdfSink.encode([paper()]) + RdfSink.encode([entities()])
-    assert (folder / "graph.ttl").exists() and not (folder / "graph.jsonld").exists()
-    store = pyoxigraph.Store.read_only(str(folder / "oxigraph"))
-    assert len(store) == len(list(pyoxigraph.parse(path=str(folder / "graph.ttl"), format=pyoxigraph.RdfFormat.TURTLE)))
-
-
-@pytest.mark.parametrize("exports, names", [
-    ((), ["rdf", "cypher"]),
-    (("graphml",), ["rdf", "cypher", "graphml"]),
-    (("nt", "ttl", "jsonld", "graphml", "neo4j"), ["rdf", "cypher", "graphml", "neo4j"]),
-])
-def test_the_exports_choose_the_sinks(exports, names):
-    assert [sink.name for sink in sinks_for(exports)] == names
-    assert len({sink.name for sink in SINKS}) == len(SINKS)
+    store = pyoxigraph.Store.read_only(str(tmp_path / "rdf" / "oxigraph"))
+    expected = RdfSink.encode([paper()]) + RdfSink.encode([entities()])
+    assert set(store) == set(pyoxigraph.parse(expected, format=pyoxigraph.RdfFormat.N_TRIPLES)) and len(store) > 10

@@ -42,13 +42,16 @@ def build_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool, 
 
     Writes the embedded Cypher store (LadybugDB), the RDF store (Oxigraph) with Turtle,
     N-Triples and JSON-LD exports, GraphML, and CSVs for neo4j-admin import. Building into an
-    existing folder adds the new papers to the ones it holds; the folder is replaced only when
-    the whole build succeeds. Papers stream through in chunks, so memory grows with the number
+    existing build updates it: only papers new or changed are analyzed, and only what they
+    change is written (unless kg, the ontology or the exports changed: then everything is
+    built again, and the command says why). The folder is replaced only when the whole build
+    succeeds. Papers stream through in chunks, so memory grows with the number
     of distinct entities, not of papers; a Dask run writes the same folder as a local one.
 
     \b
     Example:
       kg build ../shared/seeds --out graph
+      kg build new-papers.jsonl --out graph        (adds them to the build)
       kg build corpus.jsonl --out graph --jobs 0
       kg build corpus.jsonl --out graph --executor dask --scheduler tcp://127.0.0.1:8786
       kg stats --store graph
@@ -67,11 +70,14 @@ def build_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool, 
                dynamic_ncols=True, mininterval=0.5)
     with bar:
         report = build(paths, out, format=format_, skip_bad=skip_bad, jobs=jobs or os.cpu_count() or 1, executor=executor,
-                       scheduler=scheduler, exports=chosen, on_start=lambda n: bar.reset(total=n), on_chunk=bar.update)
+                       scheduler=scheduler, exports=chosen, on_start=lambda n: bar.reset(total=n), on_chunk=bar.update,
+                       on_note=lambda note: click.echo(note, err=True))
     report_input(report.ingest)
     nodes = ", ".join(f"{n} {label}" for label, n in report.nodes.items())
+    done = (f"updated {out}: {report.units} units of the graph written, {report.analyzed} papers analyzed"
+            if report.updated else f"built {out}: {report.analyzed} papers analyzed")
     click.echo(
-        f"built {out}: {report.papers} papers ({report.added} new); nodes: {nodes}; edges: {sum(report.edges.values())}",
+        f"{done}; {report.papers} papers ({report.added} new); nodes: {nodes}; edges: {sum(report.edges.values())}",
         err=True,
     )
 

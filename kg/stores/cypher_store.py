@@ -153,6 +153,14 @@ def write_cypher_store(path: Path, tables: Path) -> None:
     connection = ladybug.Connection(database)
     for statement in schema_statements():
         connection.execute(statement)
+    _copy_tables(connection, tables)
+    connection.close()
+    database.close()
+
+
+def _copy_tables(connection: ladybug.Connection, tables: Path) -> None:
+    """COPY every Parquet file under `tables` into its table (nodes first), checkpointing as
+    config.CYPHER_CHECKPOINT_BYTES says."""
     loads = [(label, Path(tables, f"{label}.parquet"), "") for label in NODE_PROPERTIES]
     for kind, (_, pairs) in EDGE_TYPES.items():
         for source_label, target_label in pairs:
@@ -167,8 +175,86 @@ def write_cypher_store(path: Path, tables: Path) -> None:
                 connection.execute("CHECKPOINT")
                 unsaved = 0
     connection.execute("CHECKPOINT")
-    connection.close()
-    database.close()
+
+
+class CypherUpdate:
+    """What an update changes in the Cypher store: the old rows of the units it replaces or
+    removes (`remove`), the rows of the new ones (`add_parts`, `add_rows`); `apply` makes the
+    new store a copy of the old one with those changes."""
+
+    def __init__(self, scratch: Path):
+        self.tables = CypherTables(scratch)
+        self.papers: set[str] = set()
+        self.nodes: dict[str, set[str]] = {}  # entity nodes of old rows, by label
+        self.edges: dict[tuple[str, str, str], list[dict[str, str]]] = {}  # entity edges of old rows
+        self.updates: dict[str, list[dict[str, Any]]] = {}  # entity nodes whose properties changed
+
+    def remove(self, rows: GraphRows) -> None:
+        """Take the old rows of a unit that is replaced or gone."""
+        for label, found in rows.nodes.items():
+            if label == "Paper":
+                self.papers.update(row["id"] for row in found)
+            elif label != "Result":  # a paper's results go with it
+                self.nodes.setdefault(label, set()).update(row["id"] for row in found)
+        for key, found in rows.edges.items():
+            if key[1] not in ("Paper", "Result"):  # a paper's edges go with it
+                self.edges.setdefault(key, []).extend({"f": row["from"], "t": row["to"]} for row in found)
+
+    def add_parts(self, parts: dict[str, bytes]) -> None:
+        """Take new rows as Parquet parts (as CypherSink.encode makes them)."""
+        self.tables.add(parts)
+
+    def add_rows(self, units: list[GraphRows], existed: set[str]) -> None:
+        """Take the new rows of entity and entity edge units; an entity whose key (see
+        kg.graph.entity_key) is in `existed` keeps its node and edges, and gets its new
+        properties."""
+        from kg.graph import entity_key
+
+        fresh = GraphRows()
+        for rows in units:
+            for label, found in rows.nodes.items():
+                for row in found:
+                    if entity_key(row["id"]) in existed:
+                        self.updates.setdefault(label, []).append(row)
+                    else:
+                        fresh.add_node(label, row)
+            for (kind, start, end), found in rows.edges.items():
+                for row in found:
+                    fresh.add_edge(kind, start, end, row)
+        if len(fresh):
+            self.add_parts(CypherSink.encode([fresh]))
+
+    def apply(self, old: Path, new: Path) -> None:
+        """Make the store `new` a copy of `old` with the changes taken."""
+        import shutil
+
+        import ladybug
+
+        self.tables.close()
+        shutil.copyfile(old, new)
+        database = ladybug.Database(str(new), buffer_pool_size=config.CYPHER_BUFFER_POOL_BYTES, auto_checkpoint=False)
+        connection = ladybug.Connection(database)
+        try:
+            for (kind, start, end), pairs in self.edges.items():
+                connection.execute(f"UNWIND $pairs AS p MATCH (a:{start} {{id: p.f}})-[r:{kind}]->(b:{end} {{id: p.t}}) DELETE r",
+                                   {"pairs": pairs})
+            if self.papers:
+                ids = sorted(self.papers)
+                connection.execute("MATCH (p:Paper)-[:REPORTS]->(r:Result) WHERE p.id IN $ids DETACH DELETE r", {"ids": ids})
+                connection.execute("MATCH (p:Paper) WHERE p.id IN $ids DETACH DELETE p", {"ids": ids})
+            for label, ids in self.nodes.items():
+                kept = {row["id"] for row in self.updates.get(label, [])}
+                if gone := sorted(ids - kept):
+                    connection.execute(f"MATCH (n:{label}) WHERE n.id IN $ids DETACH DELETE n", {"ids": gone})
+            for label, rows in self.updates.items():
+                names = [name for name in NODE_PROPERTIES[label] if name != "id"]
+                assignments = ", ".join(f"n.{name} = row.{name}" for name in names)
+                rows = [{name: row.get(name) for name in ("id", *names)} for row in rows]
+                connection.execute(f"UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) SET {assignments}", {"rows": rows})
+            _copy_tables(connection, self.tables.folder)
+        finally:
+            connection.close()
+            database.close()
 
 
 def _path_literal(path: Path) -> str:

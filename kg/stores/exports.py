@@ -1,5 +1,6 @@
 """File exports of the graph: GraphML (networkx reads it) and CSVs for `neo4j-admin database
-import`. Both are written in parts (one per chunk of papers) and merged in order.
+import`: the encoding of rows, and what each file holds before and after them (the files are
+written by kg/stores/text_outputs.py).
 
 The CSV headers follow neo4j-admin's format: `id:ID` and `:LABEL` for nodes, `:START_ID`,
 `:END_ID` and `:TYPE` for relationships, and typed properties (`year:long`,
@@ -12,13 +13,11 @@ import csv
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from kg.graph import EDGE_TYPES, NODE_PROPERTIES, GraphRows
-from kg.stores.sink import PartFiles, Sink
 
 if TYPE_CHECKING:  # networkx is imported where a graph is read: a build's workers never need it
     import networkx as nx
@@ -73,7 +72,7 @@ def _graphml_value(value, kind: str) -> str:
 
 def graphml_part(rows: GraphRows) -> bytes:
     """The rows as GraphML node and edge elements (list properties as JSON text, missing ones
-    left out), to go between the header and footer `merge_graphml` writes. Ids and text pass
+    left out), to go between `graphml_header()` and GRAPHML_FOOTER. Ids and text pass
     through `graphml_text`."""
     lines = []
     for label, found in rows.nodes.items():
@@ -96,28 +95,23 @@ def graphml_part(rows: GraphRows) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8", "replace") if lines else b""
 
 
-def merge_graphml(path: Path, parts: list[Path]) -> None:
-    """One GraphML file from the parts `graphml_part` wrote, in order."""
+def graphml_header() -> bytes:
+    """What graph.graphml holds before its elements: the XML declaration, the keys of every
+    property of the schema, and the opening of the graph."""
     keys = "\n".join(
         f'<key id="{scope[0]}_{name}" for="{scope}" attr.name="{name}" attr.type="{kind}" />'
         for scope, name, kind in _graphml_keys()
     )
-    with open(path, "wb") as out:
-        out.write((
-            '<?xml version="1.0" encoding="utf-8"?>\n'
-            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-            'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
-            f'{keys}\n<graph edgedefault="directed">\n'
-        ).encode("utf-8"))
-        _concatenate(parts, out)
-        out.write(b"</graph>\n</graphml>\n")
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+        f'{keys}\n<graph edgedefault="directed">\n'
+    ).encode("utf-8")
 
 
-def _concatenate(parts: list[Path], out) -> None:
-    for part in parts:
-        with open(part, "rb") as handle:
-            shutil.copyfileobj(handle, out, 1 << 20)
+GRAPHML_FOOTER = b"</graph>\n</graphml>\n"
 
 
 def _cell(value, kind: str) -> str:
@@ -157,75 +151,26 @@ def neo4j_csv_parts(rows: GraphRows) -> dict[str, bytes]:
     return {name: buffer.getvalue().encode("utf-8", "replace") for name, buffer in buffers.items()}
 
 
-def merge_neo4j_csvs(folder: Path, parts: dict[str, list[Path]]) -> list[Path]:
-    """One CSV per node label and per relationship type, each a header and its parts (by file
-    name) in order, and import.sh, the neo4j-admin command that imports them."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
+def neo4j_csv_headers() -> dict[str, bytes]:
+    """The header line of each neo4j-admin CSV, by file name: every node label, then every
+    relationship type."""
     headers = {f"nodes_{label}.csv": neo4j_header(properties, node_label=label) for label, properties in NODE_PROPERTIES.items()}
     headers |= {f"relationships_{kind}.csv": neo4j_header(properties) for kind, (properties, _) in EDGE_TYPES.items()}
+    lines = {}
     for name, header in headers.items():
-        path = folder / name
-        with open(path, "wb") as out:
-            buffer = io.StringIO()
-            csv.writer(buffer).writerow(header)
-            out.write(buffer.getvalue().encode("utf-8"))
-            _concatenate(parts.get(name, []), out)
-        written.append(path)
+        buffer = io.StringIO()
+        csv.writer(buffer).writerow(header)
+        lines[name] = buffer.getvalue().encode("utf-8")
+    return lines
+
+
+def neo4j_import_script() -> str:
+    """import.sh: the neo4j-admin command that imports the CSVs."""
+    names = list(neo4j_csv_headers())
     command = ["neo4j-admin database import full neo4j --overwrite-destination", f'--array-delimiter="{ARRAY_DELIMITER}"']
-    command += [f"--nodes={p.name}" for p in written if p.name.startswith("nodes_")]
-    command += [f"--relationships={p.name}" for p in written if p.name.startswith("relationships_")]
-    (folder / "import.sh").write_text("#!/bin/sh\n# Run from this folder, with the Neo4j server stopped.\n" + " \\\n  ".join(command) + "\n")
-    return written
-
-
-class GraphmlSink(Sink):
-    """graph.graphml: each chunk's GraphML elements kept as a file, merged in order at the end."""
-
-    name = export = "graphml"
-
-    def __init__(self, scratch: Path, exports: tuple[str, ...] = ()):
-        self.parts, self.seconds = PartFiles(scratch, ".xml"), {}
-
-    @staticmethod
-    def encode(rows: list[GraphRows]) -> bytes:
-        """The rows as GraphML elements, one paper after another (see `graphml_part`)."""
-        return b"".join(map(graphml_part, rows))
-
-    def add(self, index: str, part: bytes) -> None:
-        self.parts.write(index, part)
-
-    def finish(self, folder: Path) -> None:
-        merge_graphml(Path(folder, "graph.graphml"), self.parts.paths())
-
-
-class Neo4jCsvSink(Sink):
-    """neo4j/: each chunk's CSV bodies kept as files, one folder per CSV, merged in order under
-    their headers at the end, with import.sh."""
-
-    name = export = "neo4j"
-
-    def __init__(self, scratch: Path, exports: tuple[str, ...] = ()):
-        self.scratch, self.seconds = Path(scratch), {}
-        self.parts: dict[str, PartFiles] = {}
-
-    @staticmethod
-    def encode(rows: list[GraphRows]) -> dict[str, bytes]:
-        """The rows as CSV bodies by file name, one paper after another (see `neo4j_csv_parts`)."""
-        bodies: dict[str, bytes] = {}
-        for paper in rows:
-            for name, data in neo4j_csv_parts(paper).items():
-                bodies[name] = bodies.get(name, b"") + data
-        return bodies
-
-    def add(self, index: str, part: dict[str, bytes]) -> None:
-        for name, data in part.items():
-            if name not in self.parts:
-                self.parts[name] = PartFiles(self.scratch / Path(name).stem, ".csv")
-            self.parts[name].write(index, data)
-
-    def finish(self, folder: Path) -> None:
-        merge_neo4j_csvs(Path(folder, "neo4j"), {name: parts.paths() for name, parts in self.parts.items()})
+    command += [f"--nodes={name}" for name in names if name.startswith("nodes_")]
+    command += [f"--relationships={name}" for name in names if name.startswith("relationships_")]
+    return "#!/bin/sh\n# Run from this folder, with the Neo4j server stopped.\n" + " \\\n  ".join(command) + "\n"
 
 
 def read_graphml(path: Path) -> nx.MultiDiGraph:

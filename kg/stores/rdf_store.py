@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
@@ -198,3 +199,76 @@ def rdf_counts(store: pyoxigraph.Store) -> tuple[dict[str, int], dict[str, int]]
         if count:
             edges[kind] = count
     return dict(sorted(nodes.items())), dict(sorted(edges.items()))
+
+
+# Turtle and JSON-LD are written from the N-Triples of each paper or entity, as graph.nt is,
+# so that an update can copy the bytes of what did not change (a dump of the store could not)
+TURTLE_PREFIXES = {"rdf": str(RDF), "skos": str(SKOS), "kg": str(KG), "prov": str(PROV), "schema": str(SDO)}
+TURTLE_HEADER = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in TURTLE_PREFIXES.items()).encode()
+# a JSON-LD document is one array: each node object is written with the comma before it, after
+# an empty first object, which JSON-LD drops, so that no object depends on what comes before
+JSONLD_HEADER, JSONLD_FOOTER = b"[{}\n", b"]\n"
+_LOCAL_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+@lru_cache(maxsize=4096)
+def _turtle_term(term: str) -> str:
+    """An IRI term of N-Triples as a prefixed name where one of TURTLE_PREFIXES makes it one."""
+    if term == _RDF_TYPE:
+        return "a"
+    if term.startswith("<"):
+        for name, iri in TURTLE_PREFIXES.items():
+            if term.startswith(iri, 1) and _LOCAL_NAME.fullmatch(term[len(iri) + 1:-1]):
+                return f"{name}:{term[len(iri) + 1:-1]}"
+    return term
+
+
+def _triples(data: bytes) -> Iterator[tuple[str, str, str]]:
+    """(subject, predicate, object) of each line `ntriples` wrote: no IRI it writes holds a
+    space, so only the object may."""
+    for line in data.decode("utf-8").splitlines():
+        subject, predicate_term, rest = line.split(" ", 2)
+        yield subject, predicate_term, rest[:-2]
+
+
+def _by_subject(data: bytes) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """The triples grouped by subject, as they follow one another."""
+    subject, pairs = None, []
+    for s, p, o in _triples(data):
+        if s != subject and pairs:
+            yield subject, pairs
+            pairs = []
+        subject = s
+        pairs.append((p, o))
+    if pairs:
+        yield subject, pairs
+
+
+def turtle(data: bytes) -> bytes:
+    """N-Triples that `ntriples` wrote as Turtle (under TURTLE_HEADER): the same triples."""
+    out = []
+    for subject, pairs in _by_subject(data):
+        body = " ;\n\t".join(f"{_turtle_term(p)} {_turtle_term(o) if o.startswith('<') else o}" for p, o in pairs)
+        out.append(f"{subject} {body} .\n")
+    return "".join(out).encode("utf-8")
+
+
+def _jsonld_object(term: str) -> str:
+    if term.startswith("<"):
+        return '{"@id":"' + term[1:-1] + '"}'
+    # a literal `ntriples` wrote is a JSON string (it escapes only as JSON does), then maybe ^^<type>
+    text, _, datatype = term.rpartition('"^^<') if term.endswith(">") else (term[:-1], "", "")
+    return '{"@value":' + text + '"' + (',"@type":"' + datatype[:-1] + '"' if datatype else "") + "}"
+
+
+def jsonld(data: bytes) -> bytes:
+    """N-Triples that `ntriples` wrote as expanded JSON-LD node objects, each after a comma
+    (between JSONLD_HEADER and JSONLD_FOOTER): the same triples."""
+    out = []
+    for subject, pairs in _by_subject(data):
+        values: dict[str, list[str]] = {}
+        for p, o in pairs:
+            values.setdefault(p[1:-1], []).append(_jsonld_object(o))
+        body = ",".join(f'"{p}":[' + ",".join(objects) + "]" for p, objects in values.items())
+        out.append(',{"@id":"' + subject[1:-1] + '",' + body + "}\n")
+    return "".join(out).encode("utf-8")
