@@ -193,6 +193,42 @@ def test_neo4j_browser_draws_a_library_query_in_the_kg_style(neo4j, corpus_store
     assert any(caption and any(model.startswith(caption) for model in models) for caption in captions), (captions, models)
 
 
+def test_after_an_update_a_load_sends_only_what_changed(neo4j, corpus_store, run_kg, tmp_path):
+    """(Near the end of this module: the server then holds an updated copy of the build.)"""
+    from conftest import CORPUS, read_jsonl
+    from kg.stores.cypher_store import connect, run_query
+
+    graph = tmp_path / "graph"
+    shutil.copytree(corpus_store, graph)
+    paper = next(p for p in read_jsonl(CORPUS) if p["id"] == "C03")
+    new = {"id": "N01", "title": "KneeNet: knee osteoarthritis grading on radiographs",
+           "abstract": "We propose KneeNet, a new network trained on the OAI data set of knee radiographs, "
+                       "which reaches an accuracy of 0.71 for Kellgren-Lawrence grading.", "published": "2024-05-02"}
+    changes = tmp_path / "changes.jsonl"
+    changes.write_text(json.dumps({**paper, "abstract": paper["abstract"] + " We also evaluate it on LIDC-IDRI."}) + "\n"
+                       + json.dumps(new) + "\n")
+    assert run_kg("build", changes, "--out", graph).exit_code == 0
+    load = ["load", "neo4j", "--store", graph, "--neo4j-uri", neo4j.uri, "--neo4j-password", PASSWORD]
+    result = run_kg(*load)
+    assert result.exit_code == 0 and "what changed since generation 1 of the build" in result.stderr, result.stderr
+    rows_sent = int(result.stderr.split("(")[1].split()[0])
+    everything = sum(len(run_query(connect(graph / "cypher"), q)) for q in ("MATCH (n) RETURN n.id", "MATCH ()-[r]->() RETURN 1"))
+    assert 0 < rows_sent < everything / 4
+    counts = stats(run_kg, graph, neo4j)
+    assert counts["neo4j"] == {"nodes": counts["cypher"]["nodes"], "edges": counts["cypher"]["edges"]}
+    assert counts["neo4j"]["nodes"]["Paper"] == 30
+    edges = "MATCH (p:Paper {id: $id})-[r]->(x) RETURN type(r) AS type, x.id AS target ORDER BY type, target"
+    for paper_id in ("C03", "N01", "C01"):
+        embedded = run_cypher(graph, edges.replace("type(r)", "label(r)"), {"id": paper_id})
+        assert comparable(cypher_on(neo4j)(edges, {"id": paper_id})) == comparable(embedded) != []
+    for name, query in LIBRARY.items():
+        values = query.bind({})
+        assert comparable(cypher_on(neo4j)(query.text("cypher", "neo4j"), values)) == \
+               comparable(run_cypher(graph, query.text("cypher"), values)), name
+    again = run_kg(*load)
+    assert again.exit_code == 0 and "nothing to send" in again.stderr
+
+
 def test_a_second_serve_on_the_same_data_changes_no_count(neo4j, corpus_store, run_kg):
     """(Last in this module: it stops the module's server and starts another on its data.)"""
     before = stats(run_kg, corpus_store, neo4j)["neo4j"]

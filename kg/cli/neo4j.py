@@ -49,12 +49,10 @@ def serve_command(store: Path, bolt_port: int, http_port: int, data: Path | None
     """
     from kg.neo4j_server import Neo4jServer, default_data_folder, progress
     from kg.queries import browser_guide, load_library
-    from kg.stores.graph_reader import read_graph
-    from kg.stores.neo4j_loader import connect, load_into_neo4j
+    from kg.stores.neo4j_loader import connect, describe_load, load_build
 
     if not (store / "cypher").exists():
         raise KGError(f"{store}: no build here (no cypher store); run `kg build ... --out {store}` first")
-    graph = read_graph(store)
     data = data or default_data_folder(store)
     server = Neo4jServer(data, password, bolt_port=bolt_port, http_port=http_port, log=progress,
                          guide=browser_guide(load_library()))
@@ -63,9 +61,8 @@ def serve_command(store: Path, bolt_port: int, http_port: int, data: Path | None
         progress(f"Neo4j started in {time.monotonic() - started:.1f} s (data in {data})")
         started = time.monotonic()
         with connect(server.bolt_uri, "neo4j", password) as driver:
-            rows = load_into_neo4j(graph, driver)
-        progress(f"loaded {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges "
-                 f"({rows} rows merged) in {time.monotonic() - started:.1f} s")
+            report = load_build(store, driver)
+        progress(f"{describe_load(report)} in {time.monotonic() - started:.1f} s")
         click.echo(f"Neo4j Browser: {server.browser_url}?connectURL={quote(server.bolt_uri, safe='')}")
         click.echo(f"Bolt:          {server.bolt_uri} (user neo4j, the password of NEO4J_PASSWORD)")
         click.echo(f"Guide:         :play {server.guide_url}")

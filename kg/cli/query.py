@@ -129,7 +129,9 @@ def load_group() -> None:
 def load_neo4j_command(store: Path, neo4j, database: str | None) -> None:
     """Load a build, read from its embedded Cypher store, into Neo4j with the official driver:
     uniqueness constraints, then batched UNWIND ... MERGE in managed transactions, so a re-run
-    changes nothing.
+    changes nothing. The server records which build and which update of it it holds: after
+    `kg build` updates the build, only what changed is sent (old nodes and edges of the papers
+    and entities it changed deleted first); a server holding another build gets all of it.
 
     The server and credentials come from --neo4j-uri, --neo4j-user and --neo4j-password, or
     from NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD (keep the password there, not on the
@@ -140,10 +142,8 @@ def load_neo4j_command(store: Path, neo4j, database: str | None) -> None:
       NEO4J_URI=bolt://localhost:7687 NEO4J_PASSWORD=... kg load neo4j --store graph
     """
     require_neo4j(neo4j)
-    from kg.stores.graph_reader import read_graph
-    from kg.stores.neo4j_loader import connect, load_into_neo4j
+    from kg.stores.neo4j_loader import connect, describe_load, load_build
 
-    graph = read_graph(store)
     with connect(*neo4j) as driver:
-        rows = load_into_neo4j(graph, driver, database=database)
-    click.echo(f"loaded {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges ({rows} rows merged)", err=True)
+        report = load_build(store, driver, database=database)
+    click.echo(describe_load(report), err=True)
