@@ -56,13 +56,24 @@ def rows_digest(rows: GraphRows) -> bytes:
     return hashlib.sha1(pickle.dumps((rows.nodes, rows.edges), protocol=5)).digest()
 
 
+# The source an analysis, and the text and rows a build makes of it, depend on (relative to the
+# package): a change to any of them may change what a build holds
+EXTRACTOR_SOURCE = (
+    "extract", "analysis.py", "link.py", "results.py", "result_clauses.py", "roles.py", "relations.py",
+    "families.py", "name_lookup.py", "entities.py", "ontology.py", "phenotypes.py", "text.py", "records.py",
+    "config.py", "papers.py", "graph.py", "stores/rdf_store.py", "stores/exports.py", "stores/text_outputs.py",
+    "stores/cypher_store.py",
+)
+
+
 def extractor_key(ontology: Ontology) -> str:
-    """What an analysis depends on, as text: the kg version, a digest of kg's own source (any
-    change of code may change what is extracted) and of the ontology's concepts."""
+    """What an analysis depends on, as text: the kg version, a digest of the source that makes
+    analyses and their rows (EXTRACTOR_SOURCE) and one of the ontology's concepts."""
     source = hashlib.sha1()
     package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        source.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in EXTRACTOR_SOURCE:
+        for path in sorted(package.joinpath(name).rglob("*.py")) if package.joinpath(name).is_dir() else [package / name]:
+            source.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     concepts = hashlib.sha1(repr(sorted(ontology.concepts.items())).encode("utf-8", "surrogatepass"))
     return f"kg {__version__}, source {source.hexdigest()[:12]}, ontology {concepts.hexdigest()[:12]}"
 

@@ -158,3 +158,17 @@ def test_an_update_killed_at_any_point_leaves_the_old_build_and_the_next_run_com
     assert run_update(half, corpus["second"]).wait() == 0
     assert differences(corpus["full"], half) == []
     assert [path.name for path in half.parent.iterdir() if path.name.startswith(".graph.")] == []
+
+
+def test_the_extractor_key_covers_source_that_exists_and_changes_with_the_ontology():
+    from kg.build_index import EXTRACTOR_SOURCE, extractor_key
+    from kg.ontology import Ontology, load_ontology
+    from pathlib import Path
+
+    import kg
+
+    package = Path(kg.__file__).parent
+    assert all((package / name).exists() for name in EXTRACTOR_SOURCE)
+    shipped = load_ontology()
+    fewer = Ontology(list(shipped.concepts.values())[1:])
+    assert extractor_key(shipped) == extractor_key(load_ontology()) != extractor_key(fewer)
