@@ -193,21 +193,32 @@ def test_neo4j_browser_draws_a_library_query_in_the_kg_style(neo4j, corpus_store
     assert any(caption and any(model.startswith(caption) for model in models) for caption in captions), (captions, models)
 
 
-def test_after_an_update_a_load_sends_only_what_changed(neo4j, corpus_store, run_kg, tmp_path):
-    """(Near the end of this module: the server then holds an updated copy of the build.)"""
+def test_the_daily_routine_fetch_add_load_sends_neo4j_only_what_changed(neo4j, corpus_store, run_kg, tmp_path, monkeypatch):
+    """The README's three commands: `kg fetch arxiv` (from a local server that answers as the
+    arXiv API does), `kg build` into the build, `kg load neo4j`; a copy of one paper with a
+    longer abstract comes in too. (Near the end of this module: the server then holds the
+    updated copy of the build.)"""
     from conftest import CORPUS, read_jsonl
     from kg.stores.cypher_store import connect, run_query
+    from local_service import serve
+    from test_fetch_arxiv import PAPERS as FETCHED, atom_page
 
+    server, _ = serve(monkeypatch, "ARXIV_API_URL", lambda path, params: (
+        "application/atom+xml", atom_page(int(params["start"]), int(params["max_results"]))), "/api/query")
+    try:
+        fetched = tmp_path / "arxiv.jsonl"
+        result = run_kg("fetch", "arxiv", "--query", "cat:eess.IV", "--since", "2026-11-25", "-o", fetched, "--no-progress")
+        assert result.exit_code == 0, result.stderr
+    finally:
+        server.shutdown()
+        server.server_close()
     graph = tmp_path / "graph"
     shutil.copytree(corpus_store, graph)
     paper = next(p for p in read_jsonl(CORPUS) if p["id"] == "C03")
-    new = {"id": "N01", "title": "KneeNet: knee osteoarthritis grading on radiographs",
-           "abstract": "We propose KneeNet, a new network trained on the OAI data set of knee radiographs, "
-                       "which reaches an accuracy of 0.71 for Kellgren-Lawrence grading.", "published": "2024-05-02"}
-    changes = tmp_path / "changes.jsonl"
-    changes.write_text(json.dumps({**paper, "abstract": paper["abstract"] + " We also evaluate it on LIDC-IDRI."}) + "\n"
-                       + json.dumps(new) + "\n")
-    assert run_kg("build", changes, "--out", graph).exit_code == 0
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text(json.dumps({**paper, "abstract": paper["abstract"] + " We also evaluate it on LIDC-IDRI."}) + "\n")
+    result = run_kg("build", fetched, changed, "--out", graph)
+    assert result.exit_code == 0 and "updated" in result.stderr and "4 papers analyzed" in result.stderr, result.stderr
     load = ["load", "neo4j", "--store", graph, "--neo4j-uri", neo4j.uri, "--neo4j-password", PASSWORD]
     result = run_kg(*load)
     assert result.exit_code == 0 and "what changed since generation 1 of the build" in result.stderr, result.stderr
@@ -216,9 +227,9 @@ def test_after_an_update_a_load_sends_only_what_changed(neo4j, corpus_store, run
     assert 0 < rows_sent < everything / 4
     counts = stats(run_kg, graph, neo4j)
     assert counts["neo4j"] == {"nodes": counts["cypher"]["nodes"], "edges": counts["cypher"]["edges"]}
-    assert counts["neo4j"]["nodes"]["Paper"] == 30
+    assert counts["neo4j"]["nodes"]["Paper"] == 29 + 3  # the 3 fetched papers since 2026-11-25
     edges = "MATCH (p:Paper {id: $id})-[r]->(x) RETURN type(r) AS type, x.id AS target ORDER BY type, target"
-    for paper_id in ("C03", "N01", "C01"):
+    for paper_id in ("C03", f"arxiv:{FETCHED[0][0]}", "C01"):
         embedded = run_cypher(graph, edges.replace("type(r)", "label(r)"), {"id": paper_id})
         assert comparable(cypher_on(neo4j)(edges, {"id": paper_id})) == comparable(embedded) != []
     for name, query in LIBRARY.items():
