@@ -198,6 +198,8 @@ def build(
                           on_chunk=on_chunk, ontology_dir=ontology_dir, on_note=on_note).run()
         except OSError as error:  # such as a full disk
             raise KGError(f"--out {out}: {error.filename or ''}: {error.strerror or error}") from None
+        except EOFError as error:  # a text file shorter than the index says, changed since the size check
+            raise KGError(f"--out {out}: {error}; nothing was changed") from None
 
 
 @dataclass
@@ -398,8 +400,8 @@ class _Build:
         self.lap("analyze")
         # the entities merged again from every paper, and those whose rows changed
         entities = EntityGraph(self.ontology)
-        for contribution in index.contributions():
-            entities.add(contribution)
+        for contributed in index.contributions():
+            entities.add_contribution(*contributed)
         digests = index.entity_digests()
         existed = set(digests)
         entity_rows: dict[str, tuple[GraphRows, bytes]] = {}

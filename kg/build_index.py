@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import __version__
-from kg.graph import GraphRows
+from kg.graph import GraphRows, contribution
 from kg.ontology import Ontology
 from kg.records import PaperAnalysis
 
@@ -146,18 +146,18 @@ class BuildIndex:
     def put_analysis(self, analysis: PaperAnalysis, shared: GraphRows) -> None:
         paper = analysis.paper
         data = pickle.dumps(replace(analysis, paper=None), protocol=5)
-        contributed = pickle.dumps((shared.entities, shared.entity_edges), protocol=5)
+        contributed = pickle.dumps(contribution(shared), protocol=5)
         self.db.execute("INSERT OR REPLACE INTO analysis VALUES (?, ?, ?, ?)",
                         (paper.id, text_digest(paper.title, paper.abstract), data, contributed))
 
     def drop_analyses(self, paper_ids: Iterable[str]) -> None:
         self.db.executemany("DELETE FROM analysis WHERE id = ?", [(paper_id,) for paper_id in paper_ids])
 
-    def contributions(self) -> Iterator[GraphRows]:
-        """What each paper contributes to the entity graph, in paper id order."""
+    def contributions(self) -> Iterator[tuple[tuple, tuple]]:
+        """What each paper contributes to the entity graph (as kg.graph.contribution gives
+        it), in paper id order."""
         for (blob,) in self.db.execute("SELECT shared FROM analysis ORDER BY id"):
-            entities, edges = pickle.loads(blob)
-            yield GraphRows(entities=entities, entity_edges=edges)
+            yield pickle.loads(blob)
 
     # units
     def put_unit(self, key: str, lengths: tuple[int, ...], rows: GraphRows | None = None, digest: bytes | None = None) -> None:

@@ -257,15 +257,22 @@ class EntityGraph:
 
     def add(self, rows: GraphRows) -> None:
         """Merge the entities and entity edges of one paper's (or many papers') rows."""
-        for entity in rows.entities:
-            self._node(entity.id, entity.type, entity.name)
-            self.entities.add(entity)
-        for edge in rows.entity_edges:
-            if edge.start not in self.entities or edge.end not in self.entities:
+        self.add_contribution(*contribution(rows))
+
+    def add_contribution(self, entities: tuple[tuple, ...], edges: tuple[tuple, ...]) -> None:
+        """Merge what one paper contributes, as `contribution` gives it (plain tuples, which a
+        build's index keeps and an update reads back for every paper)."""
+        first, aliases = self.entities._first, self.entities._aliases
+        for iri, kind, name, names in entities:
+            if iri not in first:
+                self._node(iri, kind, name)
+            aliases[iri].update(dict.fromkeys(names))
+        for start, kind, end, confidence, sentence, source, paper in edges:
+            if start not in first or end not in first:
                 continue
-            if not _allowed(edge.type, self._label(edge.start), self._label(edge.end)):
+            if not _allowed(kind, ENTITY_LABELS[first[start].type], ENTITY_LABELS[first[end].type]):
                 continue
-            key = (edge.start, edge.type, edge.end)
+            key, edge = (start, kind, end), EntityEdge(start, kind, end, confidence, sentence, source, paper)
             old = self.edges.get(key)
             if old is None or edge.better_than(old):
                 self.edges[key] = edge
@@ -304,6 +311,13 @@ class EntityGraph:
                 rows = GraphRows()
         if len(rows):
             yield rows
+
+
+def contribution(rows: GraphRows) -> tuple[tuple[tuple, ...], tuple[tuple, ...]]:
+    """The entities and entity edges of rows as plain tuples: ((id, type, name, aliases), ...)
+    and ((start, type, end, confidence, sentence, source, paper), ...)."""
+    return (tuple((e.id, e.type, e.name, e.aliases) for e in rows.entities),
+            tuple((e.start, e.type, e.end, e.confidence, e.sentence, e.source, e.paper) for e in rows.entity_edges))
 
 
 def add_counts(total: tuple[dict[str, int], dict[str, int]], rows: GraphRows) -> None:

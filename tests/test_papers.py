@@ -37,3 +37,23 @@ def test_merge_keeps_an_id_given_in_the_input():
     given = make_paper(title="T", abstract="x", given_id="S001")
     other = make_paper(title="T", abstract="x", doi="10.1000/y")
     assert merge_papers(other, given).id == "S001"
+
+
+def test_a_spool_reopened_tells_which_papers_new_copies_changed(tmp_path):
+    from kg.paper_sets import PaperSpool
+
+    spool = PaperSpool(tmp_path / "index.sqlite")
+    for n in (1, 2, 3):
+        spool.add(make_paper(title=f"Paper {n}", abstract="Short.", given_id=f"P{n}"))
+    spool.add(make_paper(title="Paper four", abstract="Short.", doi="10.1000/four"))
+    spool.close()
+
+    again = PaperSpool(tmp_path / "index.sqlite")
+    again.track()
+    again.add(make_paper(title="Paper 1", abstract="Short.", given_id="P1"))  # the same copy: no change
+    again.add(make_paper(title="Paper 2", abstract="A longer abstract.", given_id="P2"))  # the longer abstract wins
+    again.add(make_paper(title="Paper 5", abstract="New.", given_id="P5"))
+    before, after = again.changes()
+    assert sorted(before) == ["P2"] and before["P2"].abstract == "Short."
+    assert sorted(after) == ["P2", "P5"] and after["P2"].abstract == "A longer abstract."
+    assert len(again) == 5 and [paper.id for paper in again] == ["P1", "P2", "P3", "P5", "doi:10.1000/four"]

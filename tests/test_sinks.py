@@ -145,3 +145,24 @@ def test_the_rdf_sink_loads_its_parts(tmp_path):
     store = pyoxigraph.Store.read_only(str(tmp_path / "rdf" / "oxigraph"))
     expected = RdfSink.encode([paper()]) + RdfSink.encode([entities()])
     assert set(store) == set(pyoxigraph.parse(expected, format=pyoxigraph.RdfFormat.N_TRIPLES)) and len(store) > 10
+
+
+def test_rewriting_the_text_files_gives_what_writing_them_afresh_gives(tmp_path):
+    from kg.stores.text_outputs import lengths, rewrite
+
+    exports = ("nt", "ttl", "jsonld", "graphml", "neo4j")
+    outputs = text_outputs(exports)
+    old = {paper_key(f"P{n}"): paper(f"P{n}") for n in (1, 2, 3, 5)} | {entity_key(UNET): entities()}
+    new = {paper_key(f"P{n}"): paper(f"P{n}") for n in (2, 3, 4, 5, 6)} | {entity_key(UNET): entities()}
+    new[paper_key("P3")] = paper("P3", title="Another title")
+    write_text(tmp_path / "old", exports, *sorted(old.items()))
+    write_text(tmp_path / "expected", exports, *sorted(new.items()))
+    changed = {key: unit_text(key, rows, outputs) for key, rows in new.items() if key not in old or key.endswith("P3")}
+    changed[paper_key("P1")] = None  # gone
+    units = [(key, lengths(unit_text(key, rows, outputs))) for key, rows in sorted(old.items())]
+    writer = TextWriter(tmp_path / "new", outputs)
+    rewrite(tmp_path / "old", writer, units, changed)
+    writer.close()
+    for output in outputs:
+        assert (tmp_path / "new" / output.path).read_bytes() == (tmp_path / "expected" / output.path).read_bytes(), output.path
+    assert b"Another title" in (tmp_path / "new" / "rdf" / "graph.nt").read_bytes()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -133,22 +133,22 @@ def _copy_range(source: BinaryIO, target: BinaryIO, start: int, end: int) -> Non
     if end <= start:
         return
     target.flush()
-    try:
-        while start < end:
-            copied = os.copy_file_range(source.fileno(), target.fileno(), end - start, start)
-            if copied == 0:
-                raise OSError(f"{source.name} ended before byte {end}")
-            start += copied
-        target.seek(0, os.SEEK_END)
-        return
-    except (AttributeError, OSError) as error:  # no copy_file_range here (or across file systems)
-        if isinstance(error, OSError) and "ended before" in str(error):
-            raise
+    if hasattr(os, "copy_file_range"):
+        try:
+            while start < end:
+                copied = os.copy_file_range(source.fileno(), target.fileno(), end - start, start)
+                if copied == 0:
+                    raise EOFError(f"{source.name} ended before byte {end}")
+                start += copied
+            target.seek(0, os.SEEK_END)
+            return
+        except OSError:  # not between these files (another file system, say): copy through Python
+            target.seek(0, os.SEEK_END)
     source.seek(start)
     while start < end:
         block = source.read(min(1 << 20, end - start))
         if not block:
-            raise OSError(f"{source.name} ended before byte {end}")
+            raise EOFError(f"{source.name} ended before byte {end}")
         target.write(block)
         start += len(block)
 
@@ -199,14 +199,3 @@ def rewrite(old_folder: Path, writer: TextWriter, old_units: Iterable[tuple[str,
 def lengths(unit: UnitText) -> tuple[int, ...]:
     """The length of the unit's segment in each output."""
     return tuple(map(len, unit.segments))
-
-
-def merged_keys(old: Iterator[str], new: Iterable[str]) -> Iterator[str]:
-    """The keys of two sorted sequences, merged in order, each once."""
-    import heapq
-
-    last = None
-    for key in heapq.merge(old, sorted(new)):
-        if key != last:
-            yield key
-            last = key
