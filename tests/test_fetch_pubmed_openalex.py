@@ -93,7 +93,8 @@ def test_pubmed_takes_its_api_key_from_the_environment(pubmed, tmp_path, monkeyp
 def test_pubmed_without_a_key_asks_at_most_three_times_a_second(pubmed, tmp_path):
     fetch_pubmed("fracture[tiab]", tmp_path / "pubmed.jsonl", page_size=1)
     times = [at for at, _, _ in pubmed.requests]
-    assert len(times) == 6 and min(b - a for a, b in zip(times, times[1:])) >= 1 / 3 - 0.01
+    # (the server notes a request when its thread runs, which a busy machine delays by some ms)
+    assert len(times) == 6 and min(b - a for a, b in zip(times, times[1:])) >= 1 / 3 - 0.03
 
 
 def test_pubmed_backs_off_and_resumes(pubmed, tmp_path):
