@@ -19,7 +19,7 @@ from kg.build_compare import differences
 from kg.stores.cypher_store import connect, run_query
 
 PAPERS = read_jsonl(CORPUS)
-CHANGED = "C03"
+CHANGED = "C03"  # in the first file
 # a sentence added to one paper's abstract (the longer abstract of two copies is kept)
 ADDED = " We also evaluate it on the LIDC-IDRI data set of lung CT scans."
 
@@ -31,10 +31,11 @@ def write(path, papers):
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    """The corpus in two files (the first 20 papers, the other 9), a copy of one paper with a
-    longer abstract, and full builds: of all the papers, and of all with that abstract."""
+    """The corpus in two files (every other paper, and the rest: the new papers' units fall
+    between the old ones), a copy of one paper with a longer abstract, and full builds: of all
+    the papers, and of all with that abstract."""
     folder = tmp_path_factory.mktemp("update")
-    first, second = write(folder / "first.jsonl", PAPERS[:20]), write(folder / "second.jsonl", PAPERS[20:])
+    first, second = write(folder / "first.jsonl", PAPERS[0::2]), write(folder / "second.jsonl", PAPERS[1::2])
     paper = next(p for p in PAPERS if p["id"] == CHANGED)
     changed = write(folder / "changed.jsonl", [{**paper, "abstract": paper["abstract"] + ADDED}])
     full = build_with_cli([first, second], folder / "full")
@@ -54,7 +55,7 @@ def half(corpus, tmp_path):
 
 def test_an_update_equals_a_full_build_of_all_the_papers(corpus, half):
     report = build([corpus["second"]], half)
-    assert report.updated and report.analyzed == 9 and report.added == 9 and report.papers == 29
+    assert report.updated and report.analyzed == 14 and report.added == 14 and report.papers == 29
     assert differences(corpus["full"], half) == []
 
 
@@ -130,7 +131,7 @@ def test_other_exports_build_every_file_again_but_keep_the_analyses(corpus, tmp_
     assert not (graph / "graph.graphml").exists()
     notes = []
     report = build([corpus["second"]], graph, on_note=notes.append)
-    assert not report.updated and report.analyzed == 9 and "exports" in notes[0]
+    assert not report.updated and report.analyzed == 14 and "exports" in notes[0]
     assert differences(corpus["full"], graph) == []
 
 
