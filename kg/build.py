@@ -285,7 +285,7 @@ class _Build:
             if reason and before:
                 if self.on_note:
                     self.on_note(f"building all {total} papers again: {reason}")
-            if reason is None or not reason.startswith("the exports"):
+            if not index.analyses_valid(key):
                 index.forget_analyses()
             index.start(key, [output.path for output in self.outputs])
             report = self._full(spool, index)

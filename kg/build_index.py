@@ -118,6 +118,10 @@ class BuildIndex:
         except OSError:
             return False
 
+    def analyses_valid(self, key: str) -> bool:
+        """Whether the analyses kept were made by the extractor of `key`."""
+        return self.get("format") == FORMAT and self.get("extractor") == key
+
     def start(self, key: str, outputs: list[str]) -> None:
         """Mark the index as a new build's: a new id, generation 1, no units yet."""
         self.db.execute("DELETE FROM unit")

@@ -173,3 +173,13 @@ def test_the_extractor_key_covers_source_that_exists_and_changes_with_the_ontolo
     shipped = load_ontology()
     fewer = Ontology(list(shipped.concepts.values())[1:])
     assert extractor_key(shipped) == extractor_key(load_ontology()) != extractor_key(fewer)
+
+
+def test_a_file_changed_by_hand_has_every_file_written_again(corpus, half):
+    with open(half / "rdf" / "graph.nt", "a", encoding="utf-8") as nt:
+        nt.write("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+    notes = []
+    report = build([corpus["second"]], half, on_note=notes.append)
+    assert not report.updated and report.analyzed == 14  # the kept analyses still serve
+    assert notes and "changed after it was built" in notes[0]
+    assert differences(corpus["full"], half) == []
