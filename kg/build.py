@@ -47,6 +47,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -368,6 +369,22 @@ class _Build:
         for sink in self.sinks:
             sink.add(number, parts[sink.name])
 
+    def _rewrite_text(self, changed: dict[str, UnitText | None]) -> None:
+        """Write the text outputs of an update from the old build's (its index read on a
+        connection of this thread's own)."""
+        writer = TextWriter(self.work, self.outputs)
+        old = BuildIndex.read_only(self.target / INDEX_FILE)
+        try:
+            start = time.perf_counter()
+            rewrite(self.target, writer, old.units(), changed)
+            writer.close()
+            self.seconds["text (on a thread)"] = round(time.perf_counter() - start, 3)
+        except BaseException:
+            writer.abandon()
+            raise
+        finally:
+            old.db.close()
+
     def _update(self, spool: PaperSpool, index: BuildIndex) -> BuildReport:
         """Write only the units that changed: see the module's docstring."""
         old, new = spool.changes()
@@ -420,29 +437,28 @@ class _Build:
         for rows in old_rows:
             _subtract(counts, rows)
         self.lap("entities")
-        # the text outputs: the old files with the changed units in their places
-        writer = TextWriter(self.work, self.outputs)
+        # the text outputs (the old files with the changed units in their places) are written
+        # on a thread, mostly by the kernel, while the stores are updated
+        writing = _Thread(self._rewrite_text, changed)
         try:
-            rewrite(self.target, writer, index.units(), changed)
-            writer.close()
+            added_texts = [text for text in changed.values() if text is not None]
+            update_rdf_store(self.target / "rdf", self.work / "rdf", remove=b"".join(ntriples(rows) for rows in old_rows),
+                             add=b"".join(text.ntriples for text in added_texts))
+            self.lap("rdf")
+            update = CypherUpdate(self.work / ".parts" / "cypher")
+            for rows in old_rows:
+                update.remove(rows)
+            for parts in store_parts_of_papers:
+                update.add_parts(parts[CypherSink.name])
+            update.add_rows([rows for key, (rows, _) in entity_rows.items()], existed)
+            update.apply(self.target / "cypher", self.work / "cypher")
+            shutil.rmtree(self.work / ".parts", ignore_errors=True)
+            self.lap("cypher")
         except BaseException:
-            writer.abandon()
+            writing.join(quiet=True)  # its files are in the work folder, which goes
             raise
-        self.lap("text")
-        # the stores: copies of the old ones, with the changed units replaced
-        added_texts = [text for text in changed.values() if text is not None]
-        update_rdf_store(self.target / "rdf", self.work / "rdf", remove=b"".join(ntriples(rows) for rows in old_rows),
-                         add=b"".join(text.ntriples for text in added_texts))
-        self.lap("rdf")
-        update = CypherUpdate(self.work / ".parts" / "cypher")
-        for rows in old_rows:
-            update.remove(rows)
-        for parts in store_parts_of_papers:
-            update.add_parts(parts[CypherSink.name])
-        update.add_rows([rows for key, (rows, _) in entity_rows.items()], existed)
-        update.apply(self.target / "cypher", self.work / "cypher")
-        shutil.rmtree(self.work / ".parts", ignore_errors=True)
-        self.lap("cypher")
+        writing.join()
+        self.lap("text (the rest of its thread)")
         # the index: each unit's lengths, the entities' rows, what this generation changed
         for key, text in changed.items():
             if text is None:
@@ -457,6 +473,26 @@ class _Build:
         nodes, edges = (dict(sorted((k, v) for k, v in c.items() if v)) for c in counts)
         return BuildReport(IngestReport(), nodes=nodes, edges=edges, analyzed=analyzed, updated=True,
                            units=len(changed), seconds={stage: round(spent, 3) for stage, spent in sorted(encoding.items())})
+
+
+class _Thread(threading.Thread):
+    """`function(*args)` on a thread; `join` raises what it raised."""
+
+    def __init__(self, function: Callable[..., None], *args: Any):
+        super().__init__(name=function.__name__, daemon=True)
+        self.function, self.args, self.error = function, args, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.function(*self.args)
+        except BaseException as error:  # raised again by join()
+            self.error = error
+
+    def join(self, timeout: float | None = None, *, quiet: bool = False) -> None:
+        super().join(timeout)
+        if self.error is not None and not quiet:
+            raise self.error
 
 
 def _count_papers(folder: Path) -> int:

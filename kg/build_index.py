@@ -87,6 +87,13 @@ class BuildIndex:
             if statement.strip():
                 db.execute(statement)
 
+    @classmethod
+    def read_only(cls, path: Path) -> BuildIndex:
+        """The index in the file `path`, to read."""
+        index = cls.__new__(cls)
+        index.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        return index
+
     # meta
     def get(self, name: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
