@@ -299,8 +299,10 @@ class _Build:
         report.seconds = self.seconds | report.seconds
         return report
 
-    def _analyze(self, items: list[tuple[Paper, PaperAnalysis | None]]) -> Iterator[ChunkResult]:
-        if self.executor == "local" and self.jobs <= 1 and any(kept is None for _, kept in items[:1]):
+    def _analyze(self, items: Iterable[tuple[Paper, PaperAnalysis | None]], *, reads: bool = True) -> Iterator[ChunkResult]:
+        """The chunks of `items` analyzed, in order; `reads`: whether some paper has no kept
+        analysis (so that this process, with one local job, needs the extractor)."""
+        if reads and self.executor == "local" and self.jobs <= 1:
             shared_analyzer(self.ontology_dir)  # made before the progress bar starts; worker processes make their own
         function = partial(analyze_chunk, exports=self.exports, ontology_dir=self.ontology_dir)
         yield from run_in_order(function, _chunks(items, self.chunk_size), jobs=self.jobs, executor=self.executor,
@@ -324,7 +326,8 @@ class _Build:
         writer = TextWriter(self.work, self.outputs)
         analyzed = units = 0
         try:
-            for number, result in enumerate(self._analyze(list(self._kept(index, spool))), 1):
+            # the papers stream from the spool: a million of them need not fit in memory
+            for number, result in enumerate(self._analyze(self._kept(index, spool)), 1):
                 for analysis, contribution, text in zip(result.analyses, result.contributions, result.texts):
                     writer.write(text.segments)
                     index.put_analysis(analysis, contribution)
@@ -403,7 +406,8 @@ class _Build:
         store_parts_of_papers: list[dict[str, Any]] = []
         encoding: dict[str, float] = {}
         analyzed = 0
-        for result in self._analyze(list(self._kept(index, (new[paper_id] for paper_id in sorted(new))))):
+        items = list(self._kept(index, (new[paper_id] for paper_id in sorted(new))))
+        for result in self._analyze(items, reads=any(kept is None for _, kept in items)):
             for analysis, contribution, text in zip(result.analyses, result.contributions, result.texts):
                 index.put_analysis(analysis, contribution)
                 changed[text.key] = text

@@ -196,21 +196,23 @@ class BuildIndex:
     def record_changes(self, generation: int, keys: Iterable[str]) -> None:
         self.db.executemany("INSERT OR IGNORE INTO change VALUES (?, ?)", [(generation, key) for key in keys])
 
-    @staticmethod
-    def _changes(db: sqlite3.Connection, generation: int) -> list[str] | None:
+    def changes_since(self, generation: int) -> list[str] | None:
+        """The keys of every unit replaced or removed after `generation` (None before the
+        first generation)."""
         if generation < 1:
             return None
-        return [key for (key,) in db.execute("SELECT DISTINCT key FROM change WHERE generation > ? ORDER BY key", (generation,))]
+        return [key for (key,) in self.db.execute(
+            "SELECT DISTINCT key FROM change WHERE generation > ? ORDER BY key", (generation,))]
 
 
 def changes_since(folder: Path, generation: int) -> list[str] | None:
     """The keys of the units the updates of the build in `folder` replaced or removed after
     `generation` (None when the index does not go back that far)."""
-    db = sqlite3.connect(f"file:{Path(folder) / INDEX_FILE}?mode=ro", uri=True)
+    index = BuildIndex.read_only(Path(folder) / INDEX_FILE)
     try:
-        return BuildIndex._changes(db, generation)
+        return index.changes_since(generation)
     finally:
-        db.close()
+        index.db.close()
 
 
 def read_meta(folder: Path) -> dict[str, Any]:

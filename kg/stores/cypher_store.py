@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kg import config
-from kg.graph import EDGE_TYPES, NODE_PROPERTIES, GraphRows
+from kg.graph import EDGE_TYPES, NODE_PROPERTIES, GraphRows, entity_key
 from kg.records import KGError
 from kg.stores.sink import Sink
 
@@ -208,8 +208,6 @@ class CypherUpdate:
         """Take the new rows of entity and entity edge units; an entity whose key (see
         kg.graph.entity_key) is in `existed` keeps its node and edges, and gets its new
         properties."""
-        from kg.graph import entity_key
-
         fresh = GraphRows()
         for rows in units:
             for label, found in rows.nodes.items():

@@ -181,11 +181,10 @@ def delete_statements(keys: list[str], now: nx.MultiDiGraph) -> Iterator[tuple[s
 
 
 def load_into_neo4j(graph: nx.MultiDiGraph, driver, *, database: str | None = None, progress=None) -> int:
-    """Create the constraints and MERGE the whole graph; returns the number of rows sent."""
+    """MERGE every node and edge of `graph` (the constraints made first: `load_build` makes
+    them); returns the number of rows sent."""
     sent = 0
     with driver.session(database=database) as session:
-        for statement in constraint_statements():
-            session.run(statement).consume()
         for query, rows in merge_statements(graph):
             session.execute_write(lambda tx, q=query, r=rows: tx.run(q, rows=r).consume())
             sent += len(rows)
