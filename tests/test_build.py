@@ -7,7 +7,7 @@ import shutil
 import ladybug
 import pyoxigraph
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 
 from conftest import SMALL_INPUTS, read_jsonl
@@ -102,12 +102,15 @@ def test_the_build_conforms_to_the_shapes(built, run_kg):
 
 def test_broken_graphs_are_reported(built):
     data = Graph().parse(built / "rdf" / "graph.nt", format="nt")
-    statement = next(data.subjects(KG.surface, None))
-    data.remove((statement, KG.sentence_start, None))
+    evidence, place = next(data.subject_objects(KG.mentionsAt))
+    data.set((evidence, KG.mentionsAt, Literal(place.split(" ", 1)[1])))  # the field left out
+    orphan = next(node for node in data.subjects(KG.entity, None) if node != evidence)
+    data.remove((None, KG.evidence, orphan))
     paper = next(data.subjects(RDF.type, KG.Paper))
     data.add((paper, KG.evaluatedOn, paper))
     violations = validate_graph(data)
-    assert any(str(statement) in line and "sentence_start" in line for line in violations)
+    assert any(str(evidence) in line and "mentionsAt" in line for line in violations)
+    assert any(str(orphan) in line for line in violations)
     assert any(str(paper) in line for line in violations)
 
 

@@ -15,7 +15,7 @@ from kg.graph import EDGE_TYPES, NODE_PROPERTIES, GraphRows, entity_key, paper_k
 from kg.stores.cypher_store import CypherSink, connect, cypher_counts
 from kg.stores.exports import neo4j_header, read_graphml
 from kg.stores.rdf_loader import RdfSink
-from kg.stores.rdf_store import KG, paper_iri, statement_iri
+from kg.stores.rdf_store import KG, evidence_iri, paper_iri
 from kg.stores.text_outputs import TextWriter, text_outputs, unit_text
 
 UNET = "https://example.org/kg/model/u-net"
@@ -53,8 +53,11 @@ def test_ntriples_of_a_paper_parse_and_hold_its_triples():
     assert values[subject, SDO + "name"] == pyoxigraph.Literal(TITLE)
     assert values[subject, str(KG.year)] == pyoxigraph.Literal("2021", datatype=pyoxigraph.NamedNode(XSD + "integer"))
     assert (subject, str(KG.mentions), pyoxigraph.NamedNode(UNET)) in triples
-    statement = statement_iri(f"<{subject}>", "MENTIONS", f"<{UNET}>")
-    assert values[statement, str(KG.score)].value == "0.75"
+    evidence = evidence_iri(f"<{subject}>", f"<{UNET}>")
+    assert (subject, str(KG.evidence), pyoxigraph.NamedNode(evidence)) in triples
+    assert values[evidence, str(KG.entity)] == pyoxigraph.NamedNode(UNET)
+    # field, sentence offsets (none here), mention offsets, count (none), score, method (none)
+    assert values[evidence, str(KG.mentionsAt)].value == "abstract - - 7 12 - 0.75 -"
     assert not any(p == str(KG.abstract) for _, p, _ in triples)  # the paper's abstract is schema:abstract
 
 

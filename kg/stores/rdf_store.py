@@ -6,12 +6,16 @@ exports from the loaded store.
 
 Vocabulary: schema.org for papers (`schema:ScholarlyArticle`) and data sets
 (`schema:Dataset`), SKOS for concepts (`skos:Concept`, `skos:broader`, `skos:exactMatch`),
-PROV-O for where a statement comes from, and the project's own `kg:` namespace for the rest.
+and the project's own `kg:` namespace for the rest.
 Every node has `rdf:type kg:<Label>` with the labels of `kg.graph` and its id as `kg:id`.
 An entity's IRI is its id; a paper's is minted from its id under `<base>paper/`, a result's
 under `<base>result/` (`node_iri`), so no paper id, even one that is an IRI, names another
-node. Every edge is a triple `kg:<camelCaseType>` (BROADER is `skos:broader`), and an edge
-with evidence also gets an `rdf:Statement` that carries its properties.
+node. Every edge is a triple `kg:<camelCaseType>` (BROADER is `skos:broader`). The evidence of
+the edges from one node to another is one evidence node (`evidence_iri`): `start kg:evidence
+e . e kg:entity end`. From a paper, each edge's place in the paper is one packed literal,
+`e kg:mentionsAt "abstract 120 200 131 139 2 0.75 exact"` (`PACKED_FIELDS`), and a mention's
+role is `kg:role`; between entities, the properties are triples of their own (`kg:sentence`,
+`kg:paper`, ...). A dozen mentions a paper would otherwise take 15 triples each.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from urllib.parse import quote
 
 import pyoxigraph
 from rdflib import RDF, XSD, Literal, Namespace, URIRef
-from rdflib.namespace import PROV, SDO, SKOS
+from rdflib.namespace import SDO, SKOS
 
 from kg import config
 from kg.graph import EDGE_TYPES, NODE_PROPERTIES, GraphRows
@@ -93,7 +97,7 @@ _PREDICATES = {
     "name": _iri(str(SKOS.prefLabel)), "external_ids": _iri(str(SKOS.exactMatch)),
     **{name: _iri(str(iri)) for name, iri in PAPER_PROPERTIES.items()},
 }
-_STATEMENT_PARTS = [_iri(str(iri)) for iri in (RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom)]
+_EVIDENCE, _ENTITY, _ROLE = (_iri(str(KG[name])) for name in ("evidence", "entity", "role"))
 
 
 @lru_cache(maxsize=None)
@@ -136,28 +140,56 @@ def ntriples(rows: GraphRows) -> bytes:
                         add(f"{subject} {predicate_iri} {_literal(item)} .")
                 else:
                     add(f"{subject} {predicate_iri} {_literal(value, 'STRING' if name == 'name' else kind)} .")
+    evidence: dict[tuple[str, str], list[tuple[str, dict]]] = {}
     for (kind, start_label, end_label), found in rows.edges.items():
         predicate_iri, columns = _edge_terms(kind)
         for row in found:
             start, end = _iri(node_iri(start_label, row["from"])), _iri(node_iri(end_label, row["to"]))
             add(f"{start} {predicate_iri} {end} .")
-            if not columns:
+            if columns:
+                evidence.setdefault((start, end), []).append((kind, row))
+    nodes = {pair: _iri(evidence_iri(*pair)) for pair in evidence}
+    for (start, _), node in nodes.items():
+        add(f"{start} {_EVIDENCE} {node} .")
+    for (start, end), edges in evidence.items():
+        node = nodes[start, end]
+        add(f"{node} {_ENTITY} {end} .")
+        for kind, row in edges:
+            if "field" in EDGE_TYPES[kind][0]:  # an edge from a paper: where in it, packed in one literal
+                add(f"{node} {_at_predicate(kind)} {_literal(' '.join(_packed(row, kind)))} .")
+                if row.get("role") is not None:
+                    add(f"{node} {_ROLE} {_literal(row['role'])} .")
                 continue
-            statement = _iri(statement_iri(start, kind, end))
-            add(f"{statement} {_RDF_TYPE} {_iri(str(RDF.Statement))} .")
-            for part, value in zip(_STATEMENT_PARTS, (start, predicate_iri, end, start)):
-                add(f"{statement} {part} {value} .")
-            for name, column, name_iri in columns:
+            for name, column, name_iri in _edge_terms(kind)[1]:
                 if row.get(name) is not None:
-                    add(f"{statement} {name_iri} {_literal(row[name], column)} .")
+                    add(f"{node} {name_iri} {_literal(row[name], column)} .")
     return ("\n".join(lines) + "\n").encode("utf-8", "replace") if lines else b""
 
 
-def statement_iri(start: str, kind: str, end: str) -> str:
-    """The IRI of the rdf:Statement that carries the properties of one edge, from the IRIs
-    of its ends (as N-Triples terms, which hold no "|")."""
-    digest = hashlib.sha1("|".join((start, kind, end)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return str(DATA[f"statement/{digest}"])
+def evidence_iri(start: str, end: str) -> str:
+    """The IRI of the evidence node of the edges from `start` to `end` (N-Triples terms, which
+    hold no "|"): one node for all the edges between a paper and an entity."""
+    digest = hashlib.sha1(f"{start}|{end}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return str(DATA[f"evidence/{digest}"])
+
+
+# The packed evidence of an edge from a paper, in this order, "-" for a missing value
+PACKED_FIELDS = {
+    "MENTIONS": ("field", "sentence_start", "sentence_end", "start_char", "end_char", "mention_count", "score", "method"),
+    "OTHER": ("field", "sentence_start", "sentence_end", "confidence", "source"),
+}
+
+
+def _packed(row: dict, kind: str) -> Iterator[str]:
+    for name in PACKED_FIELDS["MENTIONS" if kind == "MENTIONS" else "OTHER"]:
+        value = row.get(name)
+        yield "-" if value is None else repr(float(value)) if isinstance(value, float) else str(value)
+
+
+@lru_cache(maxsize=None)
+def _at_predicate(kind: str) -> str:
+    """kg:mentionsAt, kg:addressesAt, ...: where in a paper an edge from it was read."""
+    return _iri(str(predicate(kind)) + "At")
 
 
 def open_store(folder: Path) -> pyoxigraph.Store:
@@ -203,7 +235,7 @@ def rdf_counts(store: pyoxigraph.Store) -> tuple[dict[str, int], dict[str, int]]
 
 # Turtle and JSON-LD are written from the N-Triples of each paper or entity, as graph.nt is,
 # so that an update can copy the bytes of what did not change (a dump of the store could not)
-TURTLE_PREFIXES = {"rdf": str(RDF), "skos": str(SKOS), "kg": str(KG), "prov": str(PROV), "schema": str(SDO)}
+TURTLE_PREFIXES = {"rdf": str(RDF), "skos": str(SKOS), "kg": str(KG), "schema": str(SDO)}
 TURTLE_HEADER = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in TURTLE_PREFIXES.items()).encode()
 # a JSON-LD document is one array: each node object is written with the comma before it, after
 # an empty first object, which JSON-LD drops, so that no object depends on what comes before
