@@ -32,7 +32,7 @@ def differences(first: Path, second: Path, exports: tuple[str, ...] | None = Non
     text file (every file of `exports`, by default those both builds' indexes name), the node
     and edge counts of both stores, the rows of every library query, in order, in Cypher and
     (with `sparql`) in SPARQL, and the triples of the RDF stores."""
-    from kg.stores.cypher_store import connect, cypher_counts
+    from kg.stores.cypher_connection import connect, cypher_counts
     from kg.stores.rdf_store import open_store, rdf_counts
 
     first, second, found = Path(first), Path(second), []

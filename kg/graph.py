@@ -21,13 +21,8 @@ from typing import Any
 from kg import __version__
 from kg.entities import EntitySet
 from kg.ontology import Ontology
-from kg.records import Entity, PaperAnalysis
+from kg.records import ENTITY_LABELS, Entity, PaperAnalysis
 
-ENTITY_LABELS = {
-    "model": "Model", "dataset": "Dataset", "modality": "Modality", "organ": "Organ",
-    "metric": "Metric", "task": "Task", "disease": "Disease",
-    "family": "Family",  # a kind of model (foundation model, U-Net variant): a fact, never matched in text
-}
 _ENTITY_PROPERTIES = {"id": "STRING", "name": "STRING", "aliases": "STRING[]", "is_new": "BOOLEAN", "external_ids": "STRING[]"}
 NODE_PROPERTIES: dict[str, dict[str, str]] = {
     "Paper": {

@@ -15,8 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from kg.graph import ENTITY_LABELS
-from kg.records import KGError
+from kg.records import ENTITY_LABELS, KGError
 
 LABELS = tuple(sorted(ENTITY_LABELS.values()))
 ANY = "any"

@@ -180,7 +180,7 @@ class EmbeddedCypher:
         self._connection = None
 
     def __call__(self, text: str, parameters: dict[str, Any]) -> list[dict[str, Any]]:
-        from kg.stores.cypher_store import connect, run_query
+        from kg.stores.cypher_connection import connect, run_query
 
         if self._connection is None:
             self._connection = connect(self.store / "cypher")

@@ -102,6 +102,12 @@ class IngestReport:
 
 
 ENTITY_TYPES = ("model", "dataset", "modality", "organ", "metric", "task", "disease")
+# the node label of each entity type in the graph
+ENTITY_LABELS = {
+    "model": "Model", "dataset": "Dataset", "modality": "Modality", "organ": "Organ",
+    "metric": "Metric", "task": "Task", "disease": "Disease",
+    "family": "Family",  # a kind of model (foundation model, U-Net variant): a fact, never matched in text
+}
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ CODE_LINES = [line.strip() for block in re.findall(r"```[^\n]*\n(.*?)```", READM
 def all_commands(group=main, path=()):
     yield path, group
     if isinstance(group, click.Group):
-        for name, command in group.commands.items():
-            yield from all_commands(command, path + (name,))
+        context = click.Context(group)
+        for name in group.list_commands(context):
+            yield from all_commands(group.get_command(context, name), path + (name,))
 
 
 COMMANDS = list(all_commands())

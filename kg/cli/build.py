@@ -101,7 +101,7 @@ def stats_command(store: Path, output: str, plot_dir: Path | None, on_neo4j: boo
       kg stats --store graph --plot charts
       kg stats --store graph --neo4j --neo4j-uri bolt://localhost:7687
     """
-    from kg.stores.cypher_store import connect, cypher_counts
+    from kg.stores.cypher_connection import connect, cypher_counts
     from kg.stores.rdf_store import open_store, rdf_counts
 
     if plot_dir is not None:

@@ -20,7 +20,8 @@ import pyarrow.parquet as pq
 
 from kg import config
 from kg.graph import EDGE_TYPES, NODE_PROPERTIES, GraphRows, entity_key
-from kg.records import KGError
+# opening and querying a store, kept apart so that a query need not import Arrow
+from kg.stores.cypher_connection import connect, cypher_counts, run_query  # noqa: F401 (re-exported)
 from kg.stores.sink import Sink
 
 if TYPE_CHECKING:  # ladybug is imported where a store is opened: a build's workers never need it
@@ -260,29 +261,3 @@ def _path_literal(path: Path) -> str:
     glob characters in brackets, then quotes and backslashes escaped."""
     pattern = re.sub(r"([*?\[\]])", r"[\1]", str(path))
     return "'" + pattern.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def connect(path: Path, *, read_only: bool = True) -> ladybug.Connection:
-    """A connection to the store at `path`."""
-    if not Path(path).exists():
-        raise KGError(f"no embedded Cypher store at {path}; run `kg build` first")
-    import ladybug
-
-    return ladybug.Connection(ladybug.Database(str(path), read_only=read_only))
-
-
-def run_query(connection: ladybug.Connection, query: str, parameters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """The rows of a Cypher query as dicts (parameters are bound, never pasted in)."""
-    result = connection.execute(query, parameters or {})
-    names = result.get_column_names()
-    rows = []
-    while result.has_next():
-        rows.append(dict(zip(names, result.get_next())))
-    return rows
-
-
-def cypher_counts(connection: ladybug.Connection) -> tuple[dict[str, int], dict[str, int]]:
-    """(nodes per label, edges per type), read from the store itself."""
-    nodes = {r["label"]: r["n"] for r in run_query(connection, "MATCH (n) RETURN label(n) AS label, count(*) AS n")}
-    edges = {r["type"]: r["n"] for r in run_query(connection, "MATCH ()-[r]->() RETURN label(r) AS type, count(*) AS n")}
-    return dict(sorted(nodes.items())), dict(sorted(edges.items()))

@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.graph import EDGE_TYPES, NODE_PROPERTIES
-from kg.stores.cypher_store import connect, run_query
+from kg.stores.cypher_connection import connect, run_query
 
 
 def read_graph(store: Path) -> nx.MultiDiGraph:
