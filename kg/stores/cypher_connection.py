@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg import config
 from kg.records import KGError
 
 if TYPE_CHECKING:
@@ -14,12 +15,14 @@ if TYPE_CHECKING:
 
 
 def connect(path: Path, *, read_only: bool = True) -> ladybug.Connection:
-    """A connection to the store at `path`."""
+    """A connection to the store at `path`; a read-only one with a buffer pool of
+    `config.CYPHER_QUERY_BUFFER_POOL_BYTES`."""
     if not Path(path).exists():
         raise KGError(f"no embedded Cypher store at {path}; run `kg build` first")
     import ladybug
 
-    return ladybug.Connection(ladybug.Database(str(path), read_only=read_only))
+    pool = config.CYPHER_QUERY_BUFFER_POOL_BYTES if read_only else 0
+    return ladybug.Connection(ladybug.Database(str(path), read_only=read_only, buffer_pool_size=pool))
 
 
 def run_query(connection: ladybug.Connection, query: str, parameters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
