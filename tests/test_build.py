@@ -58,6 +58,29 @@ def test_every_mention_has_its_evidence(built):
         assert sentence == sentence.strip() and (r["field"] == "title" or sentence[-1] in ".!?" or r["sentence_end"] == len(text))
 
 
+def test_every_mention_and_its_place_are_reachable_in_sparql(built):
+    """Each MENTIONS edge of the Cypher store is in the RDF store as a kg:mentions triple, and its
+    evidence node (kg:evidence, kg:entity) packs the same field, offsets, count, score and role."""
+    cypher = run_query(connect(built / "cypher"),
+                       "MATCH (p:Paper)-[r:MENTIONS]->(e) RETURN p.id AS paper, e.id AS entity, r.field AS field, "
+                       "r.sentence_start AS s0, r.sentence_end AS s1, r.start_char AS c0, r.end_char AS c1, "
+                       "r.mention_count AS n, r.score AS score, r.method AS method, r.role AS role")
+    found = open_store(built / "rdf").query("""
+        PREFIX kg: <https://example.org/kg/schema#>
+        SELECT ?paper ?entity ?at ?role WHERE {
+          ?p kg:id ?paper ; kg:mentions ?e ; kg:evidence ?u . ?u kg:entity ?e ; kg:mentionsAt ?at .
+          OPTIONAL { ?u kg:role ?role }
+          BIND (STR(?e) AS ?entity)
+        }""")
+    sparql = {(s["paper"].value, s["entity"].value): (s["at"].value, s["role"] and s["role"].value) for s in found}
+    assert len(sparql) == len(cypher) > 20
+    for row in cypher:
+        numbers = [row[k] for k in ("s0", "s1", "c0", "c1", "n")]
+        packed = " ".join([row["field"], *("-" if v is None else str(v) for v in numbers),
+                           repr(row["score"]), row["method"] or "-"])
+        assert sparql[row["paper"], row["entity"]] == (packed, row["role"])
+
+
 def test_the_sentence_of_a_mention_as_the_readme_reads_it(built):
     rows = run_query(connect(built / "cypher"),
                      "MATCH (p:Paper)-[r:MENTIONS]->(e) WHERE r.field = 'abstract' "
