@@ -195,11 +195,6 @@ EXPORTS = ("nt", "ttl", "jsonld", "graphml", "neo4j")
 # with their properties, and a few entities (CT, segmentation) are named by a good share of
 # all papers: a million papers need more than 2 GB.
 CYPHER_BUFFER_POOL_BYTES = 0
-# Memory a read-only connection (a query, `kg serve`, a comparison) may give LadybugDB's buffer
-# pool: reserving its default, 80% of the machine's, takes about 0.1 s of every `kg query`, and
-# a query that needs more than this fails with LadybugDB's "buffer pool is full" instead of
-# taking the machine's memory.
-CYPHER_QUERY_BUFFER_POOL_BYTES = 4 << 30
 # LadybugDB's bulk load checkpoints (writes its log into the database file) once this many
 # bytes of Parquet have been loaded since the last one, and at the end. Each checkpoint has a
 # fixed cost (a small build's load takes half as long with one checkpoint as with one per
