@@ -1,8 +1,8 @@
 """The RDF store: the graph as N-Triples, bulk-loaded into Oxigraph (pyoxigraph) for SPARQL.
 
 Rows are written as N-Triples text directly (one part per chunk of papers), which streams;
-kg/stores/rdf_loader.py bulk-loads each part as it comes and dumps the Turtle and JSON-LD
-exports from the loaded store.
+kg/stores/rdf_loader.py bulk-loads each part as it comes, and Turtle and JSON-LD are written
+per unit from the same N-Triples (`turtle`, `jsonld`).
 
 Vocabulary: schema.org for papers (`schema:ScholarlyArticle`) and data sets
 (`schema:Dataset`), SKOS for concepts (`skos:Concept`, `skos:broader`, `skos:exactMatch`),
