@@ -253,6 +253,16 @@ def rdf_as_built(build: Path, scratch: Path, parts: int) -> float:
     return time.perf_counter() - start
 
 
+def write_figures(figures: dict, out: Path | None) -> None:
+    """The figures as JSON, into `out` (its folder made) or else onto stdout."""
+    text = json.dumps(figures, indent=2)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n")
+    else:
+        print(text)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path, help="a JSON Lines corpus (see make_corpus.py)")
@@ -320,12 +330,7 @@ def main(argv: list[str] | None = None) -> None:
                                                      "ratio": round(rdf_engine / rdf_ours, 3)}
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
-    text = json.dumps(figures, indent=2)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n")
-    else:
-        print(text)
+    write_figures(figures, args.out)
     for run in figures["builds"]:
         print(f"jobs {run['jobs']}: {run['papers_per_second']} papers/s, {run['per_core']}/core = "
               f"{run['ratio_to_tokenizer']} x tokenizer ({floor['papers_per_second']}/s), peak {run['peak_pss_mb']} MB",

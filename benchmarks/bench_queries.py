@@ -29,9 +29,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-RUNNERS = ("cypher", "sparql", "neo4j")
-
-
 def _comparable(rows: list[dict[str, Any]]) -> list[str]:
     def value(v: Any) -> Any:
         if isinstance(v, bool) or v is None:
@@ -120,7 +117,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--corpus", type=Path, help="the builds' corpus, to measure the tokenizer floor on")
     parser.add_argument("--out", type=Path, help="write the figures here as JSON (default: stdout)")
     args = parser.parse_args(argv)
-    from bench_build import tokenizer_floor
+    from bench_build import tokenizer_floor, write_figures
 
     from kg.queries import load_library
 
@@ -140,12 +137,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{build.name} {name:38} {cells}  {'same' if results[name]['agree'] else 'DIFFER'}", file=sys.stderr)
         figures["builds"][str(build)] = {"papers": manifest.get("papers"), "queries": results, "startup": startup(build)}
         print(f"{build.name} kg query start-up: {figures['builds'][str(build)]['startup']}", file=sys.stderr)
-    text = json.dumps(figures, indent=2)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n")
-    else:
-        print(text)
+    write_figures(figures, args.out)
 
 
 def _cell(result: dict) -> str:

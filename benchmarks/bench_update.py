@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_build import write_figures
+
 RUN_BUILD = """
 import json, sys
 from pathlib import Path
@@ -110,12 +112,7 @@ def main(argv: list[str] | None = None) -> None:
             "update_share_of_full_build_after": round(update["wall"] / whole["wall"], 4),
             "differences": found, "compared_sparql": args.sparql, "compare_seconds": round(compared, 1),
         }
-        text = json.dumps(figures, indent=2)
-        if args.out:
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            args.out.write_text(text + "\n")
-        else:
-            print(text)
+        write_figures(figures, args.out)
         print(f"update: {update['wall']} s for {added} papers = {figures['update_share_of_full_build']:.1%} of the full "
               f"build of {args.papers} ({first['wall']} s); the updated build and a full one "
               + ("are the same" if not found else f"differ: {found}"), file=sys.stderr)
