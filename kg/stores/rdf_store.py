@@ -183,7 +183,7 @@ PACKED_FIELDS = {
 def _packed(row: dict, kind: str) -> Iterator[str]:
     for name in PACKED_FIELDS["MENTIONS" if kind == "MENTIONS" else "OTHER"]:
         value = row.get(name)
-        yield "-" if value is None else repr(float(value)) if isinstance(value, float) else str(value)
+        yield "-" if value is None else repr(value) if isinstance(value, float) else str(value)
 
 
 @lru_cache(maxsize=None)
