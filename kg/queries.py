@@ -11,7 +11,8 @@ A query file starts with a header of comment lines (`//` in Cypher, `#` in SPARQ
     // param: dataset = BraTS (str) the data set's name
     // entity: dataset = Dataset
 
-(`entity:` is optional: see kg.name_lookup.) Parameters are bound by the engine, never pasted
+(`entity:` is optional: see kg.name_lookup; so are the Cypher file's `draw:` lines, which say how
+`kg viz` draws the rows: see kg.visualize.query_view.) Parameters are bound by the engine, never pasted
 into the text: `$dataset` in Cypher, the variable `?dataset` (or `$dataset`) in SPARQL
 (pre-bound, as rdflib's initBindings; Oxigraph binds only projected variables, so a SPARQL query
 selects its parameters too, and the runner drops those constant columns). Both files of a query
@@ -78,6 +79,8 @@ class Query:
     own: bool = False  # a query file of one's own: it takes parameters its header does not declare
     # engine -> the file of a Cypher dialect (NAME.neo4j.cypher), where the portable form cannot be written
     dialects: dict[str, Path] = field(default_factory=dict)
+    # how `kg viz` draws the rows (`draw:` lines of the Cypher file; see kg.visualize.query_view)
+    drawings: list[str] = field(default_factory=list)
 
     def text(self, language: str, engine: str | None = None) -> str:
         """The query's text in `language`; for Cypher on `engine` ("neo4j"), its dialect file if
@@ -112,8 +115,9 @@ class Query:
         }
 
 
-def parse_header(text: str, query: Query) -> None:
-    """Read the title, answers and parameters of a query file's comment header into `query`."""
+def parse_header(text: str, query: Query, language: str = "cypher") -> None:
+    """Read the title, answers and parameters of a query file's comment header into `query`
+    (and, from a Cypher file, the `draw:` lines)."""
     for line in text.splitlines():
         match = _HEADER.match(line)
         if not match:
@@ -136,6 +140,8 @@ def parse_header(text: str, query: Query) -> None:
             if not spec:
                 raise KGError(f"query {query.name}: cannot read entity line {value!r}; write `entity: parameter = Label`")
             query.entities[spec.group(1)] = spec.group(2)
+        elif key == "draw" and language == "cypher":
+            query.drawings.append(value.strip())
 
 
 def load_library(folder: Path | None = None) -> dict[str, Query]:
@@ -152,7 +158,7 @@ def load_library(folder: Path | None = None) -> dict[str, Query]:
             query.dialects[engine] = path
         else:
             query.files[language] = path
-            parse_header(path.read_text(encoding="utf-8"), query)
+            parse_header(path.read_text(encoding="utf-8"), query, language)
     return library
 
 
@@ -162,7 +168,7 @@ def query_from_file(path: Path) -> tuple[Query, str]:
     if language is None:
         raise KGError(f"{path}: a query file ends in .cypher or .sparql")
     query = Query(Path(path).stem, files={language: Path(path)}, own=True)
-    parse_header(Path(path).read_text(encoding="utf-8"), query)
+    parse_header(Path(path).read_text(encoding="utf-8"), query, language)
     return query, language
 
 

@@ -73,14 +73,19 @@ class Browser:
         message, self._buffer = self._buffer.split(b"\0", 1)
         return json.loads(message)
 
-    def open(self, url: str) -> None:
-        """Open `url` in a new page of the window's size (closing the page opened before, so
-        that it stops drawing); later commands go to that page."""
+    def open(self, url: str, viewport: tuple[int, int] | None = None) -> None:
+        """Open `url` in a new page of the window's size, or of `viewport` (width, height) CSS
+        pixels at a pixel density of 1 (closing the page opened before, so that it stops
+        drawing); later commands go to that page."""
         self.session = None
         if self.target:
             self.call("Target.closeTarget", targetId=self.target)
-        self.target = self.call("Target.createTarget", url=url)["targetId"]
+        self.target = self.call("Target.createTarget", url="about:blank" if viewport else url)["targetId"]
         self.session = self.call("Target.attachToTarget", targetId=self.target, flatten=True)["sessionId"]
+        if viewport:
+            self.call("Emulation.setDeviceMetricsOverride", width=viewport[0], height=viewport[1], deviceScaleFactor=1,
+                      mobile=False)
+            self.call("Page.navigate", url=url)
 
     def screenshot(self) -> bytes:
         return base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])

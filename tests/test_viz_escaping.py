@@ -50,13 +50,13 @@ def data_block(page: Page) -> dict:
 
 
 def check_page(text: str, title: str) -> dict:
-    """The page's structure: one title holding `title` as text, the renderer's module script
-    and the JSON data block and no other script; gives the data block."""
+    """The page's structure: one title holding `title` as text, the page's own script and the
+    JSON data block and no other script; gives the data block."""
     page = Page(text)
     assert [element[2] for element in page.all("title")] == [title]
-    assert sorted(s[1].get("type") for s in page.all("script")) == ["application/json", "module"]
-    module = next(s for s in page.all("script") if s[1].get("type") == "module")
-    assert "pwned" not in module[2] and len(page.all("html")) == 1 and len(page.all("body")) == 1
+    assert sorted(str(s[1].get("type")) for s in page.all("script")) == ["None", "application/json"]
+    script = next(s for s in page.all("script") if s[1].get("type") is None)
+    assert "pwned" not in script[2] and len(page.all("html")) == 1 and len(page.all("body")) == 1
     return data_block(page)
 
 
@@ -81,28 +81,32 @@ def test_a_title_and_entity_argument_with_markup_stay_text(store, run_kg, tmp_pa
     result = run_kg("viz", "--store", store, "--entity", title, "-o", page)
     assert result.exit_code == 0, result.stderr
     data = check_page(page.read_text(encoding="utf-8"), f"kg: {title}")
-    assert title in {node["caption"] for node in data["nodes"]}  # the paper's caption, as text
+    assert title in {node["text"] for node in data["nodes"]}  # the paper's title, as text
     raw = page.read_text(encoding="utf-8")
-    block = raw[raw.rindex('id="neo4j-viz-data">') + len('id="neo4j-viz-data">'):]
+    block = raw[raw.rindex('id="kg-view-data">') + len('id="kg-view-data">'):]
     block = block[: block.index("</script>")]
     assert not re.search("[<>&\u2028\u2029]", block)  # nothing in the data can end or comment out the block
 
 
 def test_entity_names_and_captions_are_escaped_and_lose_bidi_and_zero_width_characters():
-    from kg.visualize import graph_page
+    from kg.visualize import View, graph_page, page_data
 
     name = "</script><script>window.pwned=1</script><!--\u2028\u2029 \u202eevil\u2066\u200b\ufeff"
     graph = nx.MultiDiGraph()
     graph.add_node("https://example.org/kg/entity/model/x", label="Model", name=name, id="https://example.org/kg/entity/model/x")
     graph.add_node("P\u202e1", label="Paper", title="Se\u200dgment \u202aall\u202c", id="P\u202e1")
     graph.add_edge("P\u202e1", "https://example.org/kg/entity/model/x", type="MENTIONS")
-    text = graph_page(graph, title=f"kg: {name}")
+    view = View(f"kg: {name}", [f"about {name}"], query=f"MATCH (n) // {name}")
+    view.add_edge("P\u202e1", "https://example.org/kg/entity/model/x", name)
+    text = graph_page(page_data(graph, view, written="today", papers=1))
     data = check_page(text, "kg: </script><script>window.pwned=1</script><!--\u2028\u2029 evil")
-    captions = {node["properties"]["label"]: node["caption"] for node in data["nodes"]}
-    assert captions == {"Model": "</script><script>window.pwned=1</script><!--\u2028\u2029 evil", "Paper": "Segment all"}
-    assert {node["properties"]["id"] for node in data["nodes"]} == {"P1", "https://example.org/kg/entity/model/x"}
+    texts = {node["label"]: node["text"] for node in data["nodes"]}
+    assert texts == {"Model": "</script><script>window.pwned=1</script><!--\u2028\u2029 evil", "Paper": "Segment all"}
+    assert data["about"] == ["about </script><script>window.pwned=1</script><!--\u2028\u2029 evil"]
+    assert data["edges"][0]["caption"] == texts["Model"] and data["query"].endswith(texts["Model"])
+    assert {node["details"]["id"] for node in data["nodes"]} == {"P1", "https://example.org/kg/entity/model/x"}
     assert {node["id"] for node in data["nodes"]} == set(graph)  # the ids the edges use, unchanged
-    block = text[text.rindex('id="neo4j-viz-data">') + len('id="neo4j-viz-data">'):]
+    block = text[text.rindex('id="kg-view-data">') + len('id="kg-view-data">'):]
     block = block[: block.index("</script>")]
     assert not re.search("[<>&\u2028\u2029]", block)
 
@@ -124,3 +128,6 @@ def test_headless_chromium_draws_the_graph_and_runs_no_injected_script(store, ru
     dom, title = browser.evaluate("document.documentElement.outerHTML"), browser.evaluate("document.title")
     # had the injected script run, the title would read "pwned"
     assert [element[2] for element in Page(dom).all("title")] == [f"kg: {RETITLE}"] and title == f"kg: {RETITLE}"
+    # and the markup is shown as text: in the heading, and as the paper's caption on hover
+    assert browser.evaluate("document.getElementById('title').textContent") == f"kg: {RETITLE}"
+    assert browser.evaluate("document.scripts.length") == 2 and browser.evaluate("typeof window.pwned") == "undefined"

@@ -53,19 +53,25 @@ def serve_command(store: Path, port: int, host: str, timeout: int, memory_limit:
 
 @click.command("viz")
 @store_option
-@click.option("--query", "query_name", help="Draw the nodes the rows of this library query name (its Cypher version).")
+@click.option("--query", "query_name", help="Draw the answer of this library query (its Cypher version), as its `draw:` lines say.")
 @params_option
-@click.option("--entity", help="Draw this entity (id or name) and its neighbours.")
+@click.option("--entity", help="Draw this entity or paper (id or name) and its neighbours.")
+@click.option("--max-nodes", default=100, show_default=True, type=click.IntRange(min=2), metavar="N",
+              help="Nodes drawn at first; the rest of the page's nodes are drawn by expanding a node.")
 @click.option("-o", "--output", default="graph.html", show_default=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML file to write.")
 @reports_errors
-def viz_command(store: Path, query_name: str | None, params: dict[str, str], entity: str | None, output: Path) -> None:
-    """Write an interactive page of (part of) a build's graph, read from its embedded Cypher
-    store and drawn by Neo4j's neo4j-viz, coloured by label as in Neo4j Browser, with
-    captions. Without --query or --entity, the most connected nodes are drawn.
+def viz_command(store: Path, query_name: str | None, params: dict[str, str], entity: str | None, max_nodes: int,
+                output: Path) -> None:
+    """Write one HTML page (it works offline) that draws part of a build's graph, coloured by
+    label as in Neo4j Browser, with captions readable at the default zoom, a legend, and what
+    it shows (query, parameters, date, counts). Without --query or --entity it draws the most
+    used data sets with the modalities and tasks of their use. Double-click a node marked +
+    to draw its neighbours.
 
     \b
     Example:
+      kg viz --store graph -o datasets.html
       kg viz --store graph --entity MedSAM -o medsam.html
       kg viz --store graph --query leaderboard --param dataset=MedMNIST -o leaderboard.html
     """
@@ -73,11 +79,13 @@ def viz_command(store: Path, query_name: str | None, params: dict[str, str], ent
         raise click.UsageError("give --query or --entity, not both")
     if params and not query_name:
         raise click.UsageError("--param is for --query")
+    from datetime import datetime, timezone
+
     from kg.atomic_file import write_atomically
     from kg.name_lookup import resolve_names
     from kg.queries import EmbeddedCypher, load_library
     from kg.stores.graph_reader import read_graph
-    from kg.visualize import find_node, graph_page, neighbourhood, nodes_in_rows, overview
+    from kg.visualize import entity_view, find_node, graph_page, page_data, query_view, usage_overview, with_reserve
 
     if query_name:
         library = load_library()
@@ -87,13 +95,19 @@ def viz_command(store: Path, query_name: str | None, params: dict[str, str], ent
         values = query.bind(params)
     graph = read_graph(store)
     if entity:
-        part, title = neighbourhood(graph, find_node(graph, entity)), f"kg: {entity}"
+        view = entity_view(graph, find_node(graph, entity), limit=max_nodes)
     elif query_name:
         cypher = EmbeddedCypher(store)
-        rows = cypher(query.text("cypher"), resolve_names(query, values, params, cypher))
-        part, title = nodes_in_rows(graph, rows), f"kg: {query.title}"
+        values = resolve_names(query, values, params, cypher)
+        rows = cypher(query.text("cypher"), values)
+        view = query_view(graph, query, rows, {k: v for k, v in values.items() if k in query.parameters or k in params},
+                          limit=max_nodes)
     else:
-        part, title = overview(graph), "kg"
+        view = usage_overview(graph, limit=max_nodes)
+    with_reserve(graph, view)
+    papers = sum(1 for _, d in graph.nodes(data=True) if d["label"] == "Paper")
+    written = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     with write_atomically(output) as handle:
-        handle.write(graph_page(part, title=title))
-    click.echo(f"wrote {output}: {part.number_of_nodes()} nodes, {part.number_of_edges()} edges", err=True)
+        handle.write(graph_page(page_data(graph, view, written=written, papers=papers)))
+    click.echo(f"wrote {output}: {len(view.nodes)} nodes and {len(view.edges)} edges drawn, "
+               f"{len(view.reserve_nodes)} more nodes to expand into", err=True)

@@ -2,6 +2,7 @@
 // answers: Which data sets do papers use (introduce, evaluate on or train on) for the given task (or a narrower one) on the given modality (or a narrower one, named by the paper or recorded for the data set), leaving out a data set whose recorded tasks do not include the task, with each paper and the sentence that names the data set?
 // param: task = classification (str) the task's name; narrower tasks count too
 // param: modality = X-ray (str) the modality's name; narrower modalities count too
+// draw: paper -[{role}]-> dataset:Dataset
 MATCH (p:Paper)-[:ADDRESSES]->(:Task)-[:BROADER*0..6]->(:Task {name: $task})
 WITH DISTINCT p
 MATCH (p)-[u:MENTIONS]->(d:Dataset)

@@ -1,6 +1,8 @@
 // title: Neighbourhood of an entity
 // answers: What is the given entity directly connected to? One row per edge: its relation type, its direction, the neighbour (a name, a paper's title or a result's id) and, where the edge comes from a paper, that paper and the sentence: a paper's own edge (MENTIONS, INTRODUCES, ADDRESSES, STUDIES), a result's (FOR_MODEL, ON_DATASET, MEASURES: the paper that reports it) or an edge between two entities read in a paper (its evidence; none for a fact of the ontology or BROADER).
 // param: name = MedSAM (str) the entity's name
+// draw: $name -[{relation}]-> neighbour if direction = out
+// draw: neighbour -[{relation}]-> $name if direction = in
 // label(r) and label(n) are the relation type and node label in LadybugDB/Kùzu; Neo4j has type(r) and
 // labels(n) instead, so Neo4j runs entity-neighbourhood.neo4j.cypher. The sentence of a paper's edge
 // is cut with right(left(...)) and coalesce'd offsets: LadybugDB 0.22 gives no string to a batch of

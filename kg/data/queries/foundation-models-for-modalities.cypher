@@ -3,6 +3,8 @@
 // param: modality = histopathology (str) one modality; narrower modalities count too
 // param: and_modality = CT (str) the other modality (the same name for one modality)
 // entity: and_modality = Modality
+// draw: paper -[{role}]-> model:Model
+// draw: paper -[modality]-> covers:Modality
 // WITH DISTINCT m: a model reached by two paths lost rows in the joins below (LadybugDB 0.22; see README)
 MATCH (m:Model)-[:IN_FAMILY]->(:Family)-[:BROADER*0..4]->(:Family {name: 'foundation model'})
 WITH DISTINCT m

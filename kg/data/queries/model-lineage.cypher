@@ -1,6 +1,7 @@
 // title: Lineage of a model
 // answers: Which models does the given model build on, directly or through other models (BASED_ON)? One row per BASED_ON step of the lineage: the model, the model it is based on, the source of the step (text, or a fact of the ontology) and, for a step read in a paper, that paper and its sentence.
 // param: model = MedSAM-CA (str) the model's name
+// draw: adapted:Model -[based on]-> based_on:Model
 // the ancestors by breadth-first search (SHORTEST: every model reached once, however many
 // paths lead to it, where *1..30 would walk each path), up to 30 steps, LadybugDB's limit
 MATCH (m:Model {name: $model})

@@ -1,6 +1,7 @@
 // title: Models evaluated on a data set
 // answers: Which models were evaluated on the given data set or a narrower one (an EVALUATED_ON edge: a paper's result or sentence ties the two)? One row per result that ties the model to the data set (its metric and value, the paper that reports it and the sentence that states it), and one row with no metric for the paper whose sentence the edge keeps as evidence, when that paper reports no such result.
 // param: dataset = MedMNIST (str) the data set's name; its narrower data sets (variants, subsets) count too
+// draw: model:Model -[{metric} {value}|evaluated on]-> evaluated_on:Dataset
 MATCH (m:Model)-[e:EVALUATED_ON]->(d:Dataset)-[:BROADER*0..6]->(:Dataset {name: $dataset})
 WITH DISTINCT m, e, d
 MATCH (p:Paper)-[:MENTIONS]->(m)

@@ -2,6 +2,7 @@
 // answers: Which models were evaluated on the given data set or a narrower one (an EVALUATED_ON edge), and which values of the given metric were reported for them there? One row per result of that metric tying the model to the data set (its value, the paper that reports it and the sentence that states it), and one row with no value for the paper whose sentence the edge keeps as evidence, when that paper reports no such result.
 // param: dataset = LiTS (str) the data set's name; its narrower data sets (variants, subsets) count too
 // param: metric = Dice (str) the metric's name (only that metric, not a narrower one)
+// draw: model:Model -[{$metric} {value}|evaluated on]-> evaluated_on:Dataset
 MATCH (m:Model)-[e:EVALUATED_ON]->(d:Dataset)-[:BROADER*0..6]->(:Dataset {name: $dataset})
 WITH DISTINCT m, e, d
 MATCH (p:Paper)-[:MENTIONS]->(m)

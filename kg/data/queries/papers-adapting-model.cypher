@@ -1,6 +1,7 @@
 // title: Papers adapting a model
 // answers: Which papers adapt the given model or one of its versions (BROADER)? A paper adapts it when it uses it as the base of its own work (role base), or proposes or builds on a model that is BASED_ON it, directly or through other models. One row per paper and model it so uses: the model, the paper's role for it (proposed or base), and the sentence that states the model is built on it (the BASED_ON edge's evidence, when it comes from this paper) or else the sentence that names the model.
 // param: model = SAM (str) the base model's name; its versions (narrower models, e.g. SAM 2) count too
+// draw: paper -[{role}]-> uses:Model
 // the versions of the model, then every model built on one of them, directly or through
 // others: by breadth-first search (SHORTEST: each model reached once, where *1..30 would walk
 // every path), up to 30 steps, LadybugDB's limit

@@ -1,6 +1,8 @@
 // title: Papers on a disease, with the data sets they use
 // answers: Which papers name the given disease or a narrower one, and which data sets does each use (introduce, evaluate on or train on; not those it only mentions)? One row per paper, disease it names and data set it uses (one row with no data set when it uses none): the paper's year, the disease and the sentence that names it, the data set, the paper's role for it and the sentence that names the data set.
 // param: disease = breast cancer (str) the disease's name; its narrower diseases count too
+// draw: paper -[studies]-> studies:Disease
+// draw: paper -[{role}]-> dataset:Dataset
 // (a sentence is cut with right(left(...)), which both engines count alike (substring starts at 1
 // in LadybugDB, at 0 in Neo4j); an OPTIONAL MATCH edge's with coalesce'd offsets: LadybugDB 0.22
 // gives no string at all to a batch of rows in which some offsets are null)

@@ -1,6 +1,11 @@
 // title: What has been reported on a data set
 // answers: Which papers use the given data set or a narrower one (introduce it, evaluate on it or train on it, not only mention it), and which results does each report on it (a Result ON_DATASET that data set, or tied to no data set)? One row per paper, data set used and result: the data set, the paper's role for it, the result's metric, value, kind, model and data set, and the sentence that states the result; a paper that reports no such result gives one row, with the sentence that names the data set.
 // param: dataset = TCGA (str) the data set's name; its narrower data sets (variants, subsets) count too
+// draw: paper -[{role}]-> used:Dataset
+// draw: model:Model -[{metric} {value}]-> result_dataset:Dataset if kind = score
+// draw: model:Model -[{metric} +{value}]-> result_dataset:Dataset if kind = improvement
+// draw: paper -[{metric} {value}]-> result_dataset:Dataset if model = null and kind = score
+// draw: paper -[{metric} +{value}]-> result_dataset:Dataset if model = null and kind = improvement
 MATCH (p:Paper)-[u:MENTIONS]->(d:Dataset)-[:BROADER*0..6]->(:Dataset {name: $dataset})
 WHERE u.role IN ['introduced', 'evaluated', 'trained']
 WITH DISTINCT p, u, d
