@@ -113,7 +113,7 @@ def test_control_characters_in_ids_and_titles_keep_the_graphml_readable(tmp_path
     from kg.records import Paper
     from kg.stores.exports import graphml_text, read_graphml
     from kg.stores.text_outputs import TextWriter, text_outputs, unit_text
-    from kg.visualize import find_node, graph_page, neighbourhood, overview
+    from kg.visualize import entity_view, find_node, graph_page, page_data, usage_overview, with_reserve
 
     # ingest may refuse such text; the GraphML writer must not depend on it
     abstract = "We train a 3D U-Net on BraTS MRI scans of the brain and report a Dice of 0.88."
@@ -139,8 +139,8 @@ def test_control_characters_in_ids_and_titles_keep_the_graphml_readable(tmp_path
     graph = read_graphml(tmp_path / "graph.graphml")
 
     # what `kg viz` draws (it reads the Cypher store; this graph is only GraphML)
-    for part in (overview(graph), neighbourhood(graph, find_node(graph, graphml_text("c\x01x")))):
-        assert "c\\\\u0001x" in graph_page(part)
+    for view in (usage_overview(graph), entity_view(graph, find_node(graph, graphml_text("c\x01x")))):
+        assert "c\\\\u0001x" in graph_page(page_data(graph, with_reserve(graph, view), written="today", papers=3))
 
 
 def test_a_build_with_control_characters_in_ids_is_refused_or_viewable(tmp_path, run_kg):

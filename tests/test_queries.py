@@ -33,6 +33,9 @@ EXPECTED = {
     "datasets-per-modality": [{"modality": "CT", "dataset": "LiTS", "papers": 3},
                               {"modality": "histopathology", "dataset": "TCGA", "papers": 3},
                               {"modality": "MRI", "dataset": "BraTS", "papers": 2}],
+    # LiTS: C07, C09 and C10 segment with it; CheXpert: C01 and C02 classify with it
+    "datasets-per-task": [{"task": "segmentation", "dataset": "LiTS", "papers": 3},
+                          {"task": "classification", "dataset": "CheXpert", "papers": 2}],
     "disease-rollup": [{"disease": "breast cancer", "papers": 5}, {"disease": "brain tumor", "papers": 3}],
     # MedSAM-CA is fine-tuned from MedSAM (C07); MedSAM adapts SAM (the ontology: no paper); C10
     # reports MedSAM's Dice on LiTS
@@ -94,6 +97,7 @@ EXPECTED = {
 # Rows the answer must not hold: what counting mentions rather than use would give
 ABSENT = {
     "datasets-per-modality": [{"modality": "MRI", "dataset": "BraTS", "papers": 3}],
+    "datasets-per-task": [{"task": "segmentation", "dataset": "BraTS", "papers": 3}],  # C04 uses BraTS 2021
     "papers-adapting-model": [{"paper": "C08"}],  # C08 only compares SAM and SAM-Med2D
     "what-is-reported-on": [{"paper": "C13", "metric": "AUC"}],  # its AUC is on BRACS
 }

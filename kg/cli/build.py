@@ -86,11 +86,15 @@ def build_command(paths: tuple[Path, ...], format_: str | None, skip_bad: bool, 
 @store_option
 @output_options
 @click.option("--plot", "plot_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write PNG charts (entities per type, top datasets per modality, papers per year) to this folder.")
+              help="Also write charts, PNG and SVG, to this folder: entities per type, papers per year, the most used "
+                   "data sets per modality and per task, and a leaderboard (results over time).")
+@click.option("--dataset", help="The data set of the leaderboard chart (default: the one with the most dated scores).")
+@click.option("--metric", help="The metric of the leaderboard chart (default: its most reported one).")
 @click.option("--neo4j", "on_neo4j", is_flag=True, help="Count in the Neo4j server of --neo4j-uri too.")
 @neo4j_options
 @reports_errors
-def stats_command(store: Path, output: str, plot_dir: Path | None, on_neo4j: bool, neo4j) -> None:
+def stats_command(store: Path, output: str, plot_dir: Path | None, dataset: str | None, metric: str | None,
+                  on_neo4j: bool, neo4j) -> None:
     """Count the nodes of each label and the edges of each type in each store of a build,
     reading the stores themselves (and, with --neo4j, the Neo4j server the build was loaded
     into). --csv prints one row per label and type.
@@ -99,16 +103,18 @@ def stats_command(store: Path, output: str, plot_dir: Path | None, on_neo4j: boo
     Example:
       kg stats --store graph --json
       kg stats --store graph --plot charts
+      kg stats --store graph --plot charts --dataset BraTS --metric Dice
       kg stats --store graph --neo4j --neo4j-uri bolt://localhost:7687
     """
     from kg.stores.cypher_connection import connect, cypher_counts
     from kg.stores.rdf_store import open_store, rdf_counts
 
+    if (dataset or metric) and plot_dir is None:
+        raise click.UsageError("--dataset and --metric choose the leaderboard chart of --plot")
     if plot_dir is not None:
-        from kg.stores.graph_reader import read_graph
-        from kg.visualize import write_charts
+        from kg.charts import write_charts
 
-        for path in write_charts(read_graph(store), plot_dir):
+        for path in write_charts(store, plot_dir, dataset, metric):
             click.echo(f"wrote {path}", err=True)
     if on_neo4j:
         require_neo4j(neo4j)
