@@ -175,10 +175,11 @@ def write_charts(store: Path, folder: Path, dataset: str | None = None, metric: 
         for axis, (group, best) in zip(axes[:, 0], groups.items()):
             bars = axis.barh([d for d, _ in best][::-1], [n for _, n in best][::-1], color=colours.get("Dataset"))
             axis.bar_label(bars, padding=2)
-            axis.set_title(f"{label} {group}: data sets by the papers that use them", fontsize=10, loc="left")
-            axis.set_xlabel("papers that introduce, evaluate on or train on the data set", fontsize=8)
+            axis.set_title(f"{label}: {group}", fontsize=10, loc="left")
             axis.margins(x=0.12)
             counts_axis(axis, "x")
+        figure.suptitle(f"The data sets papers use most, per {by}", fontsize=11)
+        figure.supxlabel("papers that use the data set (introduce, evaluate on or train on it)", fontsize=9)
         if not groups:
             axes[0, 0].text(0.5, 0.5, "No paper of this build uses a data set", ha="center", va="center")
             axes[0, 0].set_axis_off()

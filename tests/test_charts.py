@@ -76,7 +76,7 @@ def test_datasets_per_modality_counts_the_papers_that_use_a_data_set(charts, fet
     assert not any(dataset == "CheXpert" for dataset, _ in groups.get("histopathology", []))
     ticks, texts = svg_text(charts / "datasets-per-modality.svg")
     assert whole_numbers(ticks["x"])
-    assert all(f"Modality {m}: data sets by the papers that use them" in texts for m in groups)
+    assert all(f"Modality: {m}" in texts for m in groups) and "The data sets papers use most, per modality" in texts
     # each bar says its count: the numbers drawn, less the ticks', are the counts
     drawn = Counter(t for t in texts if t.isdigit()) - Counter(ticks["x"])
     assert drawn == Counter(str(n) for best in groups.values() for _, n in best)
@@ -89,7 +89,7 @@ def test_datasets_per_task_counts_the_papers_that_use_a_data_set(charts, fetch):
     assert ("LiTS", 3) in groups["segmentation"] and ("BraTS", 2) in groups["segmentation"]
     assert ("CheXpert", 2) in groups["classification"]
     ticks, texts = svg_text(charts / "datasets-per-task.svg")
-    assert whole_numbers(ticks["x"]) and "Task segmentation: data sets by the papers that use them" in texts
+    assert whole_numbers(ticks["x"]) and "Task: segmentation" in texts
 
 
 def test_the_leaderboard_draws_scores_by_date_and_leaves_out_improvements(charts, fetch):

@@ -34,11 +34,14 @@
 
   // A force layout (repulsion, springs, gravity, and no two node-and-caption boxes overlapping
   // at zoom 1), run to rest before the first drawing; only the nodes in `moving` move.
-  function layout(moving, ticks) {
-    const all = shownNodes(), links = shownEdges();
+  function layout(moving, ticks, scope) {
+    const all = scope || shownNodes(), inScope = new Set(all);
+    const links = shownEdges().filter((e) => inScope.has(e.s) && inScope.has(e.t));
     const count = new Map();
     links.forEach((e) => { count.set(e.s, (count.get(e.s) || 0) + 1); count.set(e.t, (count.get(e.t) || 0) + 1); });
     const movingSet = new Set(moving);
+    // stronger repulsion in a small drawing, which has room to spread out
+    const charge = 140 * Math.max(1, 3 - all.length / 20);
     let alpha = 1;
     for (let tick = 0; tick < ticks; tick++) {
       alpha *= 1 - 4.6 / ticks;
@@ -48,7 +51,7 @@
           let dx = a.x - b.x, dy = a.y - b.y, d2 = dx * dx + dy * dy;
           if (d2 < 1) { dx = 1; dy = 0; d2 = 1; }
           if (d2 > 250000) continue;
-          const f = (140 * alpha) / d2;
+          const f = (charge * alpha) / d2;
           a.vx += dx * f; a.vy += dy * f;
         }
         a.vx -= a.x * 0.04 * alpha; a.vy -= a.y * 0.04 * alpha;
@@ -92,13 +95,36 @@
     }
   }
 
+  function components(nodes, links) {  // the connected parts of the drawing, largest first
+    const parent = new Map(nodes.map((n) => [n, n]));
+    const find = (n) => { while (parent.get(n) !== n) { parent.set(n, parent.get(parent.get(n))); n = parent.get(n); } return n; };
+    links.forEach((e) => { const a = find(e.s), b = find(e.t); if (a !== b) parent.set(a, b); });
+    const groups = new Map();
+    nodes.forEach((n) => { const root = find(n); if (!groups.has(root)) groups.set(root, []); groups.get(root).push(n); });
+    return [...groups.values()].sort((a, b) => b.length - a.length);
+  }
+
+  // Each connected part is laid out alone and the parts are packed in rows of about the
+  // window's shape, so that no edge of one part crosses another part.
   function start() {
-    const nodes = shownNodes();
-    nodes.forEach((n, i) => {  // a sunflower spiral: the same start, so the same picture, every time
-      const r = 18 * Math.sqrt(i + 0.5), angle = i * Math.PI * (3 - Math.sqrt(5));
-      n.x = r * Math.cos(angle); n.y = r * Math.sin(angle);
+    const gap = 24, parts = components(shownNodes(), shownEdges()).map((group) => {
+      group.forEach((n, i) => {  // a sunflower spiral: the same start, so the same picture, every time
+        const r = 18 * Math.sqrt(i + 0.5), angle = i * Math.PI * (3 - Math.sqrt(5));
+        n.x = r * Math.cos(angle); n.y = r * Math.sin(angle);
+      });
+      if (group.length > 1) layout(group, 300, group);
+      const edge = group.map(box).reduce((a, q) => [Math.min(a[0], q[0]), Math.min(a[1], q[1]), Math.max(a[2], q[2]), Math.max(a[3], q[3])]);
+      return { group, edge, w: edge[2] - edge[0], h: edge[3] - edge[1] };
     });
-    layout(nodes, 300);
+    const area = parts.reduce((sum, p) => sum + (p.w + gap) * (p.h + gap), 0);
+    const rowWidth = Math.max(...parts.map((p) => p.w), Math.sqrt(area * (width / Math.max(height, 1))));
+    let x = 0, y = 0, rowHeight = 0;
+    for (const part of parts) {
+      if (x > 0 && x + part.w > rowWidth) { x = 0; y += rowHeight + gap; rowHeight = 0; }
+      part.group.forEach((n) => { n.x += x - part.edge[0]; n.y += y - part.edge[1]; });
+      x += part.w + gap;
+      rowHeight = Math.max(rowHeight, part.h);
+    }
   }
 
   // --- the view: world -> screen is (x * k + view.x, y * k + view.y)
@@ -240,13 +266,13 @@
     const about = document.getElementById("about");
     DATA.about.forEach((line) => text("p", line, about));
     text("p", `Build of ${DATA.papers} papers (${DATA.graph.nodes} nodes, ${DATA.graph.edges} edges); page written ${DATA.written}. ` +
-      "Hover for the whole text; double-click a node marked + to draw its neighbours; drag to move; scroll to zoom.", about);
+      "Hover for the whole text; double-click a node marked + to draw the rest of its edges; drag to move; scroll to zoom.", about);
     const query = document.getElementById("query-text");
     if (DATA.query) query.querySelector("pre").textContent = DATA.query; else query.hidden = true;
   }
 
-  function expandable(n) {
-    return edges.filter((e) => (e.s === n && !e.t.shown) || (e.t === n && !e.s.shown)).length;
+  function expandable(n) {  // the edges of a node not drawn yet (to a node drawn or not)
+    return edges.filter((e) => !e.shown && (e.s === n || e.t === n)).length;
   }
 
   function update() {
@@ -294,7 +320,7 @@
     tip.replaceChildren();
     if (thing.label) {
       text("div", thing.text, tip);
-      text("div", thing.label + (thing.more ? ` \u00b7 double-click to draw ${thing.more} more` : ""), tip);
+      text("div", thing.label + (thing.more ? ` \u00b7 double-click to draw ${thing.more} more edges` : ""), tip);
     } else {
       text("div", `${thing.s.text} \u2192 ${thing.caption ? thing.caption + " \u2192 " : ""}${thing.t.text}`, tip);
       for (const [key, value] of Object.entries(thing.details)) text("div", `${key}: ${value}`, tip);
@@ -317,7 +343,7 @@
       a.href = n.link; a.rel = "noopener noreferrer"; a.target = "_blank";
     }
     const buttons = document.createElement("div");
-    if (n.more) text("button", `Draw ${n.more} neighbours`, buttons).addEventListener("click", () => expand(n));
+    if (n.more) text("button", `Draw ${n.more} more edges`, buttons).addEventListener("click", () => expand(n));
     text("button", "Close", buttons).addEventListener("click", () => { panel.hidden = true; selected = null; draw(); });
     panel.appendChild(buttons);
     panel.hidden = false;
