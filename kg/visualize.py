@@ -269,7 +269,11 @@ def entity_view(graph: nx.MultiDiGraph, node: str, limit: int = MAX_SHOWN) -> Vi
     data = graph.nodes[node]
     view = View(f"kg: {full_caption(data, node)}", [f"{data['label']} {full_caption(data, node)}: what the graph states about it."],
                 kind="entity")
-    facts = sorted(node_facts(graph, node), key=lambda f: (f[2] == "mentions", f[0], f[1], f[2]))
+    def rank(fact: tuple) -> tuple:
+        other = fact[1] if fact[0] == node else fact[0]
+        return fact[2] == "mentions", -graph.degree(other), fact[:3]
+
+    facts = sorted(node_facts(graph, node), key=rank)
     view.add_node(node)
     left_out = 0
     for source, target, text, details in facts:
@@ -282,10 +286,10 @@ def entity_view(graph: nx.MultiDiGraph, node: str, limit: int = MAX_SHOWN) -> Vi
     return view
 
 
-# a draw line: `FROM -[CAPTION]-> TO [if COLUMN = VALUE [and ...]]`, or `NODE` alone; FROM, TO and NODE
-# are a column or `$parameter`, with `:Label` to say what it names (VALUE `null`: the column is
-# empty); CAPTION is text with
-# `{column}` or `{$parameter}` values, alternatives after `|` used when a value is missing
+# a draw line: `FROM -[CAPTION]-> TO [if COLUMN = VALUE [and ...]]`, or `NODE` alone. FROM, TO and
+# NODE are a column or `$parameter`, with `:Label` to say what it names; CAPTION is text with
+# `{column}` or `{$parameter}` values, the alternatives after `|` used when a value is missing;
+# VALUE `null` means the column is empty.
 _DRAW_EDGE = re.compile(r"^(\$?\w+)(?::(\w+))?\s*-\[(.*?)\]->\s*(\$?\w+)(?::(\w+))?(?:\s+if\s+(.+))?$")
 _CONDITION = re.compile(r"^(\w+)\s*=\s*(\S+)$")
 _DRAW_NODE = re.compile(r"^(\$?\w+)(?::(\w+))?$")
