@@ -55,7 +55,7 @@ def serve_command(store: Path, port: int, host: str, timeout: int, memory_limit:
 @store_option
 @click.option("--query", "query_name", help="Draw the answer of this library query (its Cypher version), as its `draw:` lines say.")
 @params_option
-@click.option("--entity", help="Draw this entity or paper (id or name) and its neighbours.")
+@click.option("--entity", help="Draw this entity or paper (id or name) and the facts about it.")
 @click.option("--max-nodes", default=100, show_default=True, type=click.IntRange(min=2), metavar="N",
               help="Nodes drawn at first; the rest of the page's nodes are drawn by expanding a node.")
 @click.option("-o", "--output", default="graph.html", show_default=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -67,7 +67,7 @@ def viz_command(store: Path, query_name: str | None, params: dict[str, str], ent
     label as in Neo4j Browser, with captions readable at the default zoom, a legend, and what
     it shows (query, parameters, date, counts). Without --query or --entity it draws the most
     used data sets with the modalities and tasks of their use. Double-click a node marked +
-    to draw its neighbours.
+    to draw the rest of its edges.
 
     \b
     Example:
