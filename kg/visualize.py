@@ -185,11 +185,11 @@ def _users(graph: nx.MultiDiGraph, dataset: str) -> set[str]:
             if d["type"] == "MENTIONS" and d.get("role") in _DATASET_USE}
 
 
-def usage_overview(graph: nx.MultiDiGraph, limit: int = MAX_SHOWN, datasets: int = 30) -> View:
+def usage_overview(graph: nx.MultiDiGraph, limit: int = MAX_SHOWN, datasets: int = 30, per_dataset: int = 2) -> View:
     """The most used data sets (by papers that introduce, evaluate on or train on them) with
     the modalities and tasks of those papers' use: a data set's recorded modalities (tasks),
-    else those the using papers name (address), three of each at most; each edge says how many
-    using papers. At most `datasets` data sets and `limit` nodes."""
+    else those the using papers name (address), `per_dataset` of each at most; each edge says
+    how many using papers. At most `datasets` data sets and `limit` nodes."""
     used = {n: _users(graph, n) for n, d in graph.nodes(data=True) if d["label"] == "Dataset"}
     ranked = sorted((n for n in used if used[n]), key=lambda n: (-len(used[n]), graph.nodes[n]["name"]))
     view = View("kg: the most used data sets, with their modalities and tasks", [
@@ -206,7 +206,7 @@ def usage_overview(graph: nx.MultiDiGraph, limit: int = MAX_SHOWN, datasets: int
                          if d["type"] == named_type and graph.nodes[t]["label"] == label}
                 for target in (recorded or named):
                     counts[target] += 1
-            links += sorted(counts.items(), key=lambda x: (-x[1], x[0]))[:3]
+            links += sorted(counts.items(), key=lambda x: (-x[1], x[0]))[:per_dataset]
         new = {dataset} | {t for t, _ in links}
         if len(set(view.nodes) | new) > limit:
             break

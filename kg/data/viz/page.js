@@ -184,14 +184,14 @@
     const near = new Set();
     if (hover && hover.id !== undefined) { near.add(hover); links.forEach((e) => { if (e.s === hover || e.t === hover) { near.add(e.s); near.add(e.t); } }); }
     // edges
-    const edgeSpots = [];
+    const edgeSpots = [], heaviest = Math.max(1, ...links.map((e) => (e.weight || 1) - 1));
     for (const e of links) {
       const [sx, sy] = toScreen(e.s), [tx, ty] = toScreen(e.t);
       const dx = tx - sx, dy = ty - sy, d = Math.sqrt(dx * dx + dy * dy) || 1;
       const bend = e.bend * Math.min(view.k, 1.5), cx = (sx + tx) / 2 - (dy / d) * bend, cy = (sy + ty) / 2 + (dx / d) * bend;
       const lit = hover === e || (hover && (e.s === hover || e.t === hover));
-      ctx.strokeStyle = lit ? "#57606a" : "#b6bcc4";
-      ctx.lineWidth = (lit ? 2 : 1.2) + Math.log2(e.weight || 1);
+      ctx.strokeStyle = lit ? "#57606a" : "#c2c8cf";
+      ctx.lineWidth = (lit ? 2 : 1.2) + 2.5 * ((e.weight || 1) - 1) / heaviest;
       ctx.beginPath(); ctx.moveTo(sx, sy); ctx.quadraticCurveTo(cx, cy, tx, ty); ctx.stroke();
       // the arrowhead, at the target's rim
       const rt = Math.max(e.t.r * view.k, 4) + 2, ax = tx - cx, ay = ty - cy, ad = Math.sqrt(ax * ax + ay * ay) || 1;
