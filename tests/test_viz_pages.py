@@ -82,12 +82,12 @@ def test_a_page_is_readable_at_1x_in_a_1400x900_window(pages, browser, name):
 def test_the_top_view_draws_the_used_data_sets_and_a_node_expands(pages, browser):
     report, legend, _ = render(browser, pages / "top.html")
     assert report["labels"] == ["Dataset", "Modality", "Task"] and report["nodes"] <= 100
-    paper_count = report["nodes"]
+    before = report["nodes"]
     node = report["expandable"][0]
     browser.evaluate(f"window.kgView.expand({json.dumps(node)})")
     after = json.loads(browser.evaluate("JSON.stringify(window.kgView.report())"))
     legend = json.loads(browser.evaluate("JSON.stringify([...document.querySelectorAll('#legend .entry')].map(e => e.dataset.label))"))
-    assert after["nodes"] > paper_count and node not in after["expandable"]
+    assert after["nodes"] > before and node not in after["expandable"]
     assert legend == after["labels"] and "Paper" in after["labels"]
     x0, y0, x1, y1 = after["box"]
     assert x0 >= -1 and y0 >= -1 and x1 <= after["width"] + 1 and y1 <= after["height"] + 1
