@@ -34,10 +34,12 @@ class Point:
 
 
 def entities_per_type(fetch: Fetch) -> dict[str, int]:
-    """Entity label -> number of entities."""
+    """Entity label -> number of entities (nought for a label with none)."""
     from kg.records import ENTITY_LABELS
+    from kg.stores.cypher_connection import NODE_COUNTS
 
-    return {label: fetch(f"MATCH (n:{label}) RETURN count(n) AS n", {})[0]["n"] for label in ENTITY_LABELS.values()}
+    counts = {row["label"]: row["n"] for row in fetch(NODE_COUNTS, {})}
+    return {label: counts.get(label, 0) for label in ENTITY_LABELS.values()}
 
 
 def papers_per_year(fetch: Fetch) -> dict[int, int]:

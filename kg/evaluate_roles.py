@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.evaluate import Tally, _keys, _max_matching, _name_keys, _same, value_key
+from kg.roles import USED_ROLES
 from kg.text import match_key
 
-# dataset roles that make a dataset "used" by the paper
-USED_ROLES = frozenset({"introduced", "evaluated", "trained"})
 ROLE_KINDS = ("dataset", "model")
 
 

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from kg.records import Entity, Evaluation, LinkedMention, Relation, Result
 
 DATASET_ROLES = ("introduced", "evaluated", "trained", "source", "mentioned")
+# the dataset roles that make a data set "used" by the paper
+USED_ROLES = frozenset({"introduced", "evaluated", "trained"})
 MODEL_ROLES = ("proposed", "base", "compared", "mentioned")
 
 # the clause a name is read in ends at these (a list's commas do not end it)

@@ -28,6 +28,7 @@ import networkx as nx
 
 from kg import config
 from kg.records import KGError
+from kg.roles import USED_ROLES
 
 STYLE_FILE = config.QUERIES_DIR / "neo4j-browser.grass"
 PAGE_DIR = Path(__file__).parent / "data" / "viz"
@@ -35,8 +36,6 @@ MAX_SHOWN = 100  # nodes drawn at first
 MAX_IN_FILE = 1500  # nodes in the file, the reserve included
 MAX_NEIGHBOURS = 40  # neighbours of one node put in the reserve
 CAPTION_CHARS = {"Paper": 34, "default": 26}
-USED_ROLES = {"introduced", "evaluated", "trained", "proposed", "base", "compared"}
-_DATASET_USE = ("introduced", "evaluated", "trained")
 
 
 def label_colours(style: Path = STYLE_FILE) -> dict[str, str]:
@@ -182,7 +181,7 @@ def _connect(graph: nx.MultiDiGraph, view: View, nodes: list[str]) -> None:
 
 def _users(graph: nx.MultiDiGraph, dataset: str) -> set[str]:
     return {p for p, _, d in graph.in_edges(dataset, data=True)
-            if d["type"] == "MENTIONS" and d.get("role") in _DATASET_USE}
+            if d["type"] == "MENTIONS" and d.get("role") in USED_ROLES}
 
 
 def usage_overview(graph: nx.MultiDiGraph, limit: int = MAX_SHOWN, datasets: int = 30, per_dataset: int = 2) -> View:
@@ -414,7 +413,7 @@ def with_reserve(graph: nx.MultiDiGraph, view: View, most: int = MAX_IN_FILE, pe
                 in_file.add(other)
                 view.reserve_nodes[other] = {}
                 queue.append(other)
-            if (source, target) not in drawn_pairs and (source, target, text) not in view.edges:
+            if (source, target) not in drawn_pairs:
                 view.reserve_edges.setdefault((source, target, text), details)
         if kept < len(facts):
             record = view.nodes[node] if node in view.nodes else view.reserve_nodes[node]
@@ -422,7 +421,6 @@ def with_reserve(graph: nx.MultiDiGraph, view: View, most: int = MAX_IN_FILE, pe
     return view
 
 
-_DATA_SCRIPT = '<script type="application/json" id="kg-view-data">'
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 

@@ -100,8 +100,7 @@ def viz_command(store: Path, query_name: str | None, params: dict[str, str], ent
         cypher = EmbeddedCypher(store)
         values = resolve_names(query, values, params, cypher)
         rows = cypher(query.text("cypher"), values)
-        view = query_view(graph, query, rows, {k: v for k, v in values.items() if k in query.parameters or k in params},
-                          limit=max_nodes)
+        view = query_view(graph, query, rows, values, limit=max_nodes)
     else:
         view = usage_overview(graph, limit=max_nodes)
     with_reserve(graph, view)

@@ -34,8 +34,11 @@ def run_query(connection: ladybug.Connection, query: str, parameters: dict[str, 
     return rows
 
 
+NODE_COUNTS = "MATCH (n) RETURN label(n) AS label, count(*) AS n"
+
+
 def cypher_counts(connection: ladybug.Connection) -> tuple[dict[str, int], dict[str, int]]:
     """(nodes per label, edges per type), read from the store itself."""
-    nodes = {r["label"]: r["n"] for r in run_query(connection, "MATCH (n) RETURN label(n) AS label, count(*) AS n")}
+    nodes = {r["label"]: r["n"] for r in run_query(connection, NODE_COUNTS)}
     edges = {r["type"]: r["n"] for r in run_query(connection, "MATCH ()-[r]->() RETURN label(r) AS type, count(*) AS n")}
     return dict(sorted(nodes.items())), dict(sorted(edges.items()))
