@@ -102,7 +102,9 @@ def leaderboard_points(fetch: Fetch, dataset: str | None = None, metric: str | N
     dates = {r["id"]: _date(r) for r in fetch(_DATES, {"ids": sorted({r["paper"] for r in rows})})}
     if metric is None:
         usable = Counter(r["metric"] for r in rows if dates.get(r["paper"]) and _NUMBER.match(str(r["value"])))
-        metric = min(usable, key=lambda m: (-usable[m], m)) if usable else ""
+        if not usable:
+            return dataset, "", [], len(rows)
+        metric = min(usable, key=lambda m: (-usable[m], m))
     rows = [r for r in rows if r["metric"] == metric]
     parsed = [(r, _NUMBER.match(str(r["value"]))) for r in rows]
     percent = any(m and m.group(2) for _, m in parsed)
@@ -205,8 +207,9 @@ def write_charts(store: Path, folder: Path, dataset: str | None = None, metric: 
         note = f"{len(points)} score" + ("s" if len(points) > 1 else "") + " (each point a paper's reported value)" + (f"; {left_out} left out (a range, or a paper without a date)" if left_out else "")
         axis.text(0.0, -0.32, note, transform=axis.transAxes, fontsize=8, color="#57606a")
     else:
-        wanted = " ".join(x for x in (dataset, metric) if x)
-        axis.text(0.5, 0.5, f"No dated score reported{' for ' + wanted if wanted else ''}", ha="center", va="center")
+        wanted = " ".join(x for x in (name, measured) if x)
+        why = f" ({left_out} without a date or a single value)" if left_out else ""
+        axis.text(0.5, 0.5, f"No dated score reported{' on ' + wanted if wanted else ''}{why}", ha="center", va="center")
         axis.set_axis_off()
     save(figure, "leaderboard")
     return written
